@@ -1,0 +1,3 @@
+from hubcrawl.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,15 @@
+"""`hubcrawl recrawl` (not implemented yet)."""
+
+from __future__ import annotations
+
+import argparse
+
+HELP = "recrawl (not implemented yet)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    pass
+
+
+def run(args: argparse.Namespace) -> int:
+    raise SystemExit("hubcrawl recrawl: not implemented yet")
