@@ -1,15 +1,56 @@
-"""`hubcrawl demo` (not implemented yet)."""
+"""`hubcrawl demo`: the whole job, offline, against the sample hub bundled in `fakehub/demo/`.
+
+It runs the same commands a cron job runs (crawl, score, pages), each as its own process like cron would,
+with `HF_ENDPOINT` pointing at a local fake hub serving the bundled records. Then it prints one comparison
+as Markdown.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
 
-HELP = "demo (not implemented yet)"
+from db.connection import DEFAULT_DB_PATH
+
+HELP = "crawl, score and publish the bundled sample hub offline, then print a comparison"
+
+DEMO_PAIR = ("facebook/mask2former-swin-large-ade-semantic", "stabilityai/stable-diffusion-3.5-large")
+# Models whose info-endpoint facts (Spaces, model tree counts) the demo fetches with `recrawl`.
+DEMO_RECRAWL = (*DEMO_PAIR, "black-forest-labs/FLUX.1-dev")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    pass
+    parser.add_argument("--out", default="demo-out", help="output folder for the database and the site")
 
 
 def run(args: argparse.Namespace) -> int:
-    raise SystemExit("hubcrawl demo: not implemented yet")
+    from fakehub import FakeHub
+    from fakehub.demo import load_demo_store
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    db_path = str(out / "hubcrawl.db") if args.db == DEFAULT_DB_PATH else args.db
+    site = out / "site"
+    with FakeHub(load_demo_store()) as hub:
+        env = {**os.environ, "HF_ENDPOINT": hub.url}
+        env.pop("HF_TOKEN", None)  # the demo hub needs no token; never send a real one to it
+        steps = [
+            ["crawl", "--db", db_path],
+            *(["recrawl", model_id, "--db", db_path] for model_id in DEMO_RECRAWL),
+            ["score", "--db", db_path],
+            ["pages", "--db", db_path, "--out", str(site), "--pair", *DEMO_PAIR],
+        ]
+        for step in steps:
+            print(f"$ hubcrawl {' '.join(step)}", file=sys.stderr)
+            if (status := _hubcrawl(step, env)) != 0:
+                print(f"hubcrawl demo: `hubcrawl {step[0]}` failed with status {status}", file=sys.stderr)
+                return status
+    print(f"\nSite written to {site / 'index.html'}; database at {db_path}\n", file=sys.stderr)
+    return _hubcrawl(["compare", *DEMO_PAIR, "--format", "md", "--db", db_path], os.environ)
+
+
+def _hubcrawl(argv: list[str], env: dict[str, str]) -> int:
+    return subprocess.run([sys.executable, "-m", "hubcrawl", *argv], env=env, check=False).returncode
