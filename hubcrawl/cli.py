@@ -1,5 +1,8 @@
-"""`hubcrawl` console script. Each subcommand lives in `hubcrawl/commands/<name>.py` and exposes
-`HELP`, `add_arguments(parser)` and `run(args) -> int` (the process exit status)."""
+"""The `hubcrawl` console script.
+
+Each subcommand lives in `hubcrawl/commands/<name>.py` and exposes `HELP`, `add_arguments(parser)` and
+`run(args) -> int` (the process exit status).
+"""
 
 from __future__ import annotations
 
@@ -13,7 +16,10 @@ COMMANDS = ["crawl", "recrawl", "score", "explain", "compare", "pages", "demo", 
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="hubcrawl", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="hubcrawl",
+        description="Crawl AI model hubs into SQLite, score the models, and build comparison pages.",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
         module = importlib.import_module(f"hubcrawl.commands.{name}")
