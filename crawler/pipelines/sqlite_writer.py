@@ -1,0 +1,190 @@
+"""Write every page the spiders fetch into SQLite through `db.writer.Writer`, and record the run.
+
+One pipeline, one writer, one transaction per page: a crawl killed at any moment leaves a consistent
+database, and the next run simply rewrites what it sees.
+
+The writer lives on a single dedicated thread (sqlite3 connections belong to the thread that opened
+them): while a page is normalized and written there, the reactor keeps downloading the next page.
+
+Stats it keeps (read by the progress extension and copied into `crawl_runs` at the end):
+`hubcrawl/pages`, `hubcrawl/models_seen|new|changed|removed`, `hubcrawl/normalize_problems`,
+`hubcrawl/errors`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any
+
+from scrapy import signals
+
+from crawler.items import FailedPage, ListingPage, ModelGone, ModelInfo
+from hubcrawl.clock import utc_now_iso
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+# Finish reasons that mean someone stopped the crawl rather than it failing.
+INTERRUPTED_REASONS = ("shutdown", "cancelled")
+# How many failure lines go into crawl_runs.message.
+MESSAGE_MAX_FAILURES = 5
+
+
+class SqliteWriterPipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.db_path = crawler.settings.get("HUBCRAWL_DB")
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hubcrawl-writer")
+        self.writer: Any = None
+        self.run_id: int | None = None
+        self.failures: list[str] = []
+        self.notes: list[str] = []
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SqliteWriterPipeline:
+        return cls(crawler)
+
+    @property
+    def stats(self) -> Any:
+        return self.crawler.stats
+
+    # --- lifecycle ----------------------------------------------------------------------------------
+    def open_spider(self) -> None:
+        spider = self.crawler.spider
+        self.run_id = self._on_thread(
+            self._start_run, spider.run_kind, spider.run_args, bool(spider.full_listing)
+        ).result()
+        self.stats.set_value("hubcrawl/run_id", self.run_id)
+
+    def _start_run(self, kind: str, args: dict, full_listing: bool) -> int:
+        from db.writer import Writer
+
+        self.writer = Writer(self.db_path)
+        return self.writer.start_run(kind, args, full_listing=full_listing, pid=os.getpid(),
+                                     started_at=utc_now_iso())
+
+    def spider_closed(self, reason: str) -> None:
+        """After every item is processed (pipelines close first): set the run's counters and status."""
+        if self.run_id is None:
+            return
+        status = self.run_status(reason)
+        try:
+            self._on_thread(self._finish_run, status, reason).result()
+        finally:
+            self._thread.shutdown(wait=True)
+
+    def run_status(self, reason: str) -> str:
+        if reason in INTERRUPTED_REASONS:
+            return "interrupted"
+        if reason != "finished" or self.failures or self.stats.get_value("spider_exceptions/count"):
+            return "failed"
+        return "ok"
+
+    def _finish_run(self, status: str, reason: str) -> None:
+        finished_at = utc_now_iso()
+        spider = self.crawler.spider
+        if status == "ok" and spider.full_listing:
+            removed = self.writer.mark_unseen_removed(self.run_id, finished_at)
+            self.stats.inc_value("hubcrawl/models_removed", removed)
+        self.writer.finish_run(self.run_id, status=status, finished_at=finished_at,
+                               counters=self.run_counters(), message=self.run_message(status, reason))
+        self.writer.close()
+
+    def run_counters(self) -> dict[str, int]:
+        get = self.stats.get_value
+        exceptions = get("spider_exceptions/count", 0)
+        return {
+            "pages": get("hubcrawl/pages", 0),
+            "models_seen": get("hubcrawl/models_seen", 0),
+            "models_new": get("hubcrawl/models_new", 0),
+            "models_changed": get("hubcrawl/models_changed", 0),
+            "models_removed": get("hubcrawl/models_removed", 0),
+            "requests": get("downloader/request_count", 0),
+            "retries": get("retry/count", 0),
+            "http_429": get("hubcrawl/http_429", 0),
+            "errors": len(self.failures) + exceptions,
+        }
+
+    def run_message(self, status: str, reason: str) -> str | None:
+        lines = list(self.failures[:MESSAGE_MAX_FAILURES])
+        if len(self.failures) > MESSAGE_MAX_FAILURES:
+            lines.append(f"... and {len(self.failures) - MESSAGE_MAX_FAILURES} more failures")
+        if status != "ok" and reason != "finished":
+            lines.append(f"crawl ended early: {reason}")
+        if self.stats.get_value("spider_exceptions/count"):
+            lines.append(f"{self.stats.get_value('spider_exceptions/count')} spider exceptions (see the log)")
+        if problems := self.stats.get_value("hubcrawl/normalize_problems"):
+            lines.append(f"{problems} list items could not be normalized (see the log)")
+        lines.extend(self.notes)
+        return "; ".join(lines) or None
+
+    # --- items --------------------------------------------------------------------------------------
+    async def process_item(self, item: Any) -> Any:
+        try:
+            await self._process(item)
+        except Exception as error:  # a write that fails must fail the run, loudly, not vanish
+            logger.exception("could not store %s", type(item).__name__)
+            self._record_failure(f"storing {getattr(item, 'url', item)} failed: {error!r}")
+        return item
+
+    async def _process(self, item: Any) -> None:
+        if isinstance(item, ListingPage):
+            stats, problems = await self._in_thread(self._write_listing, item)
+            self._count_page(stats, problems)
+        elif isinstance(item, ModelInfo):
+            stats, model_id = await self._in_thread(self._write_model_info, item)
+            self._count_page(stats, [])
+            self.stats.set_value("hubcrawl/model_id", model_id)
+        elif isinstance(item, ModelGone):
+            removed = await self._in_thread(self.writer.mark_removed, item.model_id, item.fetched_at)
+            self.stats.inc_value("hubcrawl/models_removed", int(removed))
+            self.notes.append(f"{item.model_id}: HTTP {item.status} from the hub, marked removed")
+        elif isinstance(item, FailedPage):
+            self._record_failure(f"{item.kind} {item.url} failed: {item.reason}")
+
+    def _write_listing(self, item: ListingPage) -> tuple[Any, list[str]]:
+        from ingest.listing import normalize_page
+
+        facts, problems = normalize_page(item.raw_items, source_url=item.url, fetched_at=item.fetched_at)
+        stats = self.writer.write_page(self.run_id, url=item.url, status=item.status, kind="listing",
+                                       fetched_at=item.fetched_at, body=item.body, facts=facts)
+        return stats, problems
+
+    def _write_model_info(self, item: ModelInfo) -> tuple[Any, str]:
+        from ingest.listing import normalize_model
+
+        facts = normalize_model(item.raw, source_url=item.url, fetched_at=item.fetched_at)
+        stats = self.writer.write_page(self.run_id, url=item.url, status=item.status, kind="model_info",
+                                       fetched_at=item.fetched_at, body=item.body, facts=[facts])
+        if facts.model_id != item.requested_id:
+            # A 307 brought us here: the id we asked for is now an alias of the canonical one.
+            self.writer.record_alias(item.requested_id, facts.model_id, item.fetched_at)
+        return stats, facts.model_id
+
+    def _count_page(self, page_stats: Any, problems: list[str]) -> None:
+        self.stats.inc_value("hubcrawl/pages")
+        self.stats.inc_value("hubcrawl/models_seen", page_stats.seen)
+        self.stats.inc_value("hubcrawl/models_new", page_stats.new)
+        self.stats.inc_value("hubcrawl/models_changed", page_stats.changed)
+        if problems:
+            self.stats.inc_value("hubcrawl/normalize_problems", len(problems))
+            for problem in problems[:3]:
+                logger.warning("item skipped: %s", problem)
+
+    def _record_failure(self, line: str) -> None:
+        self.failures.append(line)
+        self.stats.inc_value("hubcrawl/errors")
+        logger.error(line)
+
+    # --- the writer thread --------------------------------------------------------------------------
+    def _on_thread(self, function: Any, *args: Any) -> Any:
+        return self._thread.submit(function, *args)
+
+    async def _in_thread(self, function: Any, *args: Any) -> Any:
+        return await asyncio.wrap_future(self._on_thread(function, *args))

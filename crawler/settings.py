@@ -1,0 +1,91 @@
+"""Scrapy settings for hubcrawl.
+
+Used by `scrapy crawl ...` from the repo root (scrapy.cfg points here) and by `hubcrawl crawl`/`recrawl`,
+which load this module and override a few values (database path, progress, log level).
+
+Never put HF_TOKEN here: Scrapy logs overridden settings. `crawler.middlewares.hub_auth` reads it from
+the environment per request instead.
+"""
+
+from __future__ import annotations
+
+import os
+
+from db.connection import DEFAULT_DB_PATH
+
+BOT_NAME = "hubcrawl"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# An honest user agent that lets the Hub's operators find us.
+USER_AGENT = "hubcrawl/0.1.0 (+https://github.com/hubcrawl/hubcrawl)"
+
+# We only call the Hub's JSON API and raw file URLs, which robots.txt does not govern (it is about HTML
+# pages for crawlers); fetching it would also cost one request from the API rate-limit bucket.
+ROBOTSTXT_OBEY = False
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+# --- where the data comes from and goes -----------------------------------------------------------
+HF_ENDPOINT = os.environ.get("HF_ENDPOINT", "https://huggingface.co").rstrip("/")
+HUBCRAWL_DB = DEFAULT_DB_PATH
+# The listing asks for this many models per page; the Hub's observed maximum is 1000.
+HUBCRAWL_PAGE_SIZE = 1000
+
+# --- politeness -----------------------------------------------------------------------------------
+# Listing pages are sequential by nature (cursor pagination); the concurrency is for card downloads.
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 8
+DOWNLOAD_DELAY = 0
+# A 1000-model listing page with cardData can take several seconds on the real Hub.
+DOWNLOAD_TIMEOUT = 60
+# The largest listing page we have seen is a few MB; a card is capped per request (see the spiders).
+DOWNLOAD_MAXSIZE = 64 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 32 * 1024 * 1024
+AUTOTHROTTLE_ENABLED = False
+
+# --- retries ----------------------------------------------------------------------------------------
+# Our middleware replaces Scrapy's RetryMiddleware: it honours Retry-After / RateLimit on 429 and backs
+# off exponentially on 5xx and timeouts (Scrapy retries at once: scrapy#3849).
+RETRY_ENABLED = True
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+HUBCRAWL_MAX_RETRIES = 5
+RETRY_TIMES = HUBCRAWL_MAX_RETRIES
+# First 5xx/timeout retry waits this many seconds, then 2x, 4x, ... (capped by HUBCRAWL_BACKOFF_MAX).
+HUBCRAWL_BACKOFF_BASE = 1.0
+HUBCRAWL_BACKOFF_MAX = 60.0
+# The longest we wait on one 429 before retrying, whatever Retry-After says (a 5-minute window at most).
+HUBCRAWL_RATE_LIMIT_MAX_WAIT = 310.0
+RETRY_GIVE_UP_LOG_LEVEL = "ERROR"
+
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.backoff_retry.BackoffRetryMiddleware": 550,
+    # After UserAgent (500) and before the download, only for the Hub's host.
+    "crawler.middlewares.hub_auth.HubAuthMiddleware": 560,
+    # These do nothing for a JSON API; leaving them out keeps startup and each request lean.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
+    "scrapy.downloadermiddlewares.httpproxy.HttpProxyMiddleware": None,
+    "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
+}
+
+ITEM_PIPELINES = {
+    "crawler.pipelines.sqlite_writer.SqliteWriterPipeline": 300,
+}
+
+EXTENSIONS = {
+    "scrapy.extensions.telnet.TelnetConsole": None,
+    "scrapy.extensions.memdebug.MemoryDebugger": None,
+    "scrapy.extensions.feedexport.FeedExporter": None,
+    "scrapy.extensions.spiderstate.SpiderState": None,
+    "scrapy.extensions.remote_control.RemoteControl": None,
+    "crawler.extensions.progress.ProgressExtension": 500,
+}
+# Live progress on stderr; `hubcrawl crawl` turns it on when stderr is a terminal.
+HUBCRAWL_PROGRESS = False
+HUBCRAWL_PROGRESS_INTERVAL = 1.0
+
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
