@@ -1,0 +1,397 @@
+"""The single writer of the core tables: runs, models, tags, edges, snapshots, spaces, children, archive.
+
+One `write_page` call is one transaction: the raw body is archived and every model on the page is
+upserted together, so a crash never leaves half a page. It reads the stored state of the page's
+models in one query and writes with `executemany`, which is what makes a 100k-model crawl fast.
+
+How a fact from the API meets a stored fact:
+
+- A value the response carries always wins (API values beat card-derived `params` too).
+- A None never erases a stored value for fields that responses often simply do not include
+  (`sha`, `author`, `lastModified`, `gated`, `downloadsAllTime`, `trendingScore`, `params`, ...):
+  a default list item has no `sha`, and an `expand=` body has only the requested keys.
+- `pipeline_tag`, `library_name` and the license are omitted by the Hub when unknown, so a None
+  clears them, but only from a body that has tags (a list item or a full model-info body);
+  an `expand=` subset without tags says nothing about them.
+- Tags are rewritten only when the tag set changed (compared by `tags_hash`), and with them the
+  edges the tags imply; an empty tag list (an `expand=` subset) leaves tags alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import zlib
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from db.connection import open_db
+from ingest.edges import SOURCE_API, SOURCE_TAGS
+from ingest.model import ModelFacts
+
+# IN (...) lists stay far below SQLite's variable limit, whatever the build.
+IN_CHUNK = 500
+
+# Columns of crawl_runs that add_run_counters and finish_run may touch (names go into SQL).
+RUN_COUNTERS = frozenset(
+    {
+        "pages", "models_seen", "models_new", "models_changed", "models_removed", "requests",
+        "retries", "http_429", "errors", "cards_fetched", "cards_not_modified", "cards_missing",
+    }
+)
+
+_STORED_COLUMNS = (
+    "model_id", "hub_oid", "author", "sha", "pipeline_tag", "library_name", "license",
+    "license_name", "license_link", "license_source", "params", "params_source", "gated", "private",
+    "disabled", "inference", "created_at", "last_modified", "downloads", "downloads_all_time", "likes",
+    "trending_score", "spaces_count", "tags_hash",
+)
+_SELECT_STORED = f"SELECT {', '.join(_STORED_COLUMNS)} FROM models WHERE model_id IN "
+
+# Every models column the writer sets; first_seen is only set on insert.
+_UPSERT_COLUMNS = (
+    *_STORED_COLUMNS, "facts_source", "fetched_at", "first_seen", "last_seen", "last_run_id", "removed_at",
+)
+_UPSERT_MODEL = (
+    f"INSERT INTO models ({', '.join(_UPSERT_COLUMNS)}) VALUES ({', '.join('?' * len(_UPSERT_COLUMNS))}) "
+    "ON CONFLICT(model_id) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in _UPSERT_COLUMNS if c not in ("model_id", "first_seen"))
+)
+
+# Fields a None must not erase (see the module docstring), and those a tagged body may clear.
+_KEEP_WHEN_ABSENT = (
+    "hub_oid", "author", "sha", "gated", "private", "disabled", "inference", "created_at",
+    "last_modified", "downloads", "downloads_all_time", "likes", "trending_score",
+)
+_CLEARED_BY_TAGGED_BODY = ("pipeline_tag", "library_name")
+_LICENSE_GROUP = ("license", "license_name", "license_link", "license_source")
+_SNAPSHOT_METRICS = ("downloads", "downloads_all_time", "likes", "trending_score")
+_CHANGE_FIELDS = (
+    "sha", "last_modified", "downloads", "downloads_all_time", "likes", "trending_score", "tags_hash",
+    "license", "pipeline_tag", "library_name", "gated",
+)
+
+
+@dataclass
+class PageStats:
+    seen: int
+    new: int
+    changed: int
+
+
+@dataclass
+class _PageWrites:
+    """Rows collected for one page, written with one executemany per statement."""
+
+    models: list[tuple]
+    snapshots: list[tuple]
+    retagged: list[ModelFacts]
+    api_edges: list[ModelFacts]
+    with_spaces: list[ModelFacts]
+    with_children: list[ModelFacts]
+
+
+class Writer:
+    """Owns one sqlite3 connection (`self.conn`) to a migrated database in WAL mode."""
+
+    def __init__(self, db_path: str | Path):
+        self.db = open_db(db_path)
+        self.conn: sqlite3.Connection = self.db.conn
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        # IMMEDIATE takes the write lock before the page's stored state is read, so nothing can
+        # change between the comparison and the write.
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.rollback()
+            raise
+        self.conn.commit()
+
+    # ---- runs -------------------------------------------------------------------------------
+
+    def start_run(self, kind: str, args: dict, *, full_listing: bool, pid: int, started_at: str) -> int:
+        """Record a new run as 'running' and return its run_id."""
+        with self._transaction() as conn:
+            cursor = conn.execute(
+                "INSERT INTO crawl_runs (kind, args, full_listing, started_at, status, pid) "
+                "VALUES (?, ?, ?, ?, 'running', ?)",
+                (kind, _args_json(args), int(full_listing), started_at, pid),
+            )
+        return int(cursor.lastrowid)
+
+    def add_run_counters(self, run_id: int, **deltas: int) -> None:
+        """Add to a run's counters, e.g. `add_run_counters(run_id, pages=1, requests=2)`."""
+        if not deltas:
+            return
+        _check_counter_names(deltas)
+        assignments = ", ".join(f"{name} = {name} + ?" for name in deltas)
+        with self._transaction() as conn:
+            conn.execute(f"UPDATE crawl_runs SET {assignments} WHERE run_id = ?", (*deltas.values(), run_id))
+
+    def finish_run(
+        self, run_id: int, *, status: str, finished_at: str, counters: dict[str, int], message: str | None
+    ) -> None:
+        """Close a run. `counters` are final totals: they replace the stored values they name."""
+        _check_counter_names(counters)
+        assignments = "".join(f", {name} = ?" for name in counters)
+        with self._transaction() as conn:
+            conn.execute(
+                f"UPDATE crawl_runs SET status = ?, finished_at = ?, message = ?{assignments} "
+                "WHERE run_id = ?",
+                (status, finished_at, message, *counters.values(), run_id),
+            )
+
+    def mark_stale_runs_interrupted(self, at: str) -> int:
+        """'running' runs whose process is gone become 'interrupted'. The caller holds the crawl lock."""
+        running = self.conn.execute("SELECT run_id, pid FROM crawl_runs WHERE status = 'running'").fetchall()
+        stale = [(at, run_id) for run_id, pid in running if not _process_alive(pid)]
+        if stale:
+            with self._transaction() as conn:
+                conn.executemany(
+                    "UPDATE crawl_runs SET status = 'interrupted', finished_at = ?, "
+                    "message = coalesce(message, 'process ended without finishing the run') "
+                    "WHERE run_id = ? AND status = 'running'",
+                    stale,
+                )
+        return len(stale)
+
+    # ---- pages ------------------------------------------------------------------------------
+
+    def write_page(
+        self, run_id: int, *, url: str, status: int, kind: str, fetched_at: str, body: bytes,
+        facts: list[ModelFacts],
+    ) -> PageStats:
+        """Archive one response and upsert its models, in one transaction."""
+        unique = list({f.model_id: f for f in facts}.values())  # the last occurrence of an id wins
+        with self._transaction() as conn:
+            conn.execute(
+                "INSERT INTO raw_responses (run_id, url, status, fetched_at, kind, body_zlib) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (run_id, url, status, fetched_at, kind, zlib.compress(body)),
+            )
+            stored = _stored_rows(conn, [f.model_id for f in unique])
+            writes, stats = _plan_page(unique, stored, run_id)
+            _apply_page(conn, writes)
+        return stats
+
+    # ---- identity and removal ---------------------------------------------------------------
+
+    def record_alias(self, alias_id: str, model_id: str, seen_at: str) -> None:
+        """Remember that `alias_id` now redirects to `model_id` (latest redirect wins)."""
+        with self._transaction() as conn:
+            conn.execute(
+                "INSERT INTO model_aliases (alias_id, model_id, seen_at) VALUES (?, ?, ?) "
+                "ON CONFLICT(alias_id) DO UPDATE SET "
+                "model_id = excluded.model_id, seen_at = excluded.seen_at",
+                (alias_id, model_id, seen_at),
+            )
+
+    def mark_removed(self, model_id: str, at: str) -> bool:
+        """Flag a model the Hub no longer serves. Rows are never deleted. True if newly flagged."""
+        with self._transaction() as conn:
+            cursor = conn.execute(
+                "UPDATE models SET removed_at = ? WHERE model_id = ? AND removed_at IS NULL", (at, model_id)
+            )
+        return cursor.rowcount == 1
+
+    def mark_unseen_removed(self, run_id: int, at: str) -> int:
+        """After a complete full-listing run: flag models it did not see. Returns how many.
+
+        A model counts as seen if this run wrote it or anything wrote it after the run started
+        (a recrawl running alongside may have updated `last_run_id`).
+        """
+        row = self.conn.execute(
+            "SELECT full_listing, started_at FROM crawl_runs WHERE run_id = ?", (run_id,)
+        ).fetchone()
+        if row is None:
+            raise ValueError(f"no run {run_id}")
+        full_listing, started_at = row
+        if not full_listing:
+            raise ValueError(f"run {run_id} is not a full listing: absence from it proves nothing")
+        with self._transaction() as conn:
+            cursor = conn.execute(
+                "UPDATE models SET removed_at = ? WHERE removed_at IS NULL "
+                "AND last_run_id IS NOT ? AND last_seen < ?",
+                (at, run_id, started_at),
+            )
+            conn.execute(
+                "UPDATE crawl_runs SET models_removed = models_removed + ? WHERE run_id = ?",
+                (cursor.rowcount, run_id),
+            )
+        return cursor.rowcount
+
+
+# ---- planning a page: pure Python over the facts and the stored rows -------------------------
+
+
+def _plan_page(
+    facts: list[ModelFacts], stored: dict[str, dict], run_id: int
+) -> tuple[_PageWrites, PageStats]:
+    writes = _PageWrites([], [], [], [], [], [])
+    new = changed = 0
+    for fact in facts:
+        old = stored.get(fact.model_id)
+        row = _merged_row(fact, old)
+        if old is None:
+            new += 1
+        elif any(row[name] != old[name] for name in _CHANGE_FIELDS):
+            changed += 1
+        writes.models.append(_upsert_values(row, fact, run_id))
+        if old is None or any(row[name] != old[name] for name in _SNAPSHOT_METRICS):
+            writes.snapshots.append(
+                (fact.model_id, fact.fetched_at, run_id, *(row[name] for name in _SNAPSHOT_METRICS))
+            )
+        if old is None or row["tags_hash"] != old["tags_hash"]:
+            writes.retagged.append(fact)
+        if any(edge.source == SOURCE_API for edge in fact.edges):
+            writes.api_edges.append(fact)
+        if fact.spaces is not None:
+            writes.with_spaces.append(fact)
+        if fact.children is not None:
+            writes.with_children.append(fact)
+    return writes, PageStats(seen=len(facts), new=new, changed=changed)
+
+
+def _merged_row(fact: ModelFacts, old: dict | None) -> dict:
+    """The models row after this fact, following the rules in the module docstring."""
+    tagged = bool(fact.tags)
+    row = {name: getattr(fact, name) for name in _STORED_COLUMNS[:-2]}  # all but spaces_count, tags_hash
+    row["spaces_count"] = len(fact.spaces) if fact.spaces is not None else None
+    row["tags_hash"] = tags_hash(fact.tags) if tagged else None
+    if old is None:
+        return row
+    for name in (*_KEEP_WHEN_ABSENT, "spaces_count", "tags_hash"):
+        if row[name] is None:
+            row[name] = old[name]
+    if not tagged:
+        for name in _CLEARED_BY_TAGGED_BODY:
+            if row[name] is None:
+                row[name] = old[name]
+        if row["license"] is None:
+            row.update({name: old[name] for name in _LICENSE_GROUP})
+    if row["params"] is None and old["params"] is not None:
+        # The API said nothing about params: keep what we had (card-derived or an earlier API value).
+        row["params"], row["params_source"] = old["params"], old["params_source"]
+    return row
+
+
+def _upsert_values(row: dict, fact: ModelFacts, run_id: int) -> tuple:
+    seen = fact.fetched_at
+    return (
+        *(row[name] for name in _STORED_COLUMNS), fact.source_url, fact.fetched_at, seen, seen, run_id, None,
+    )
+
+
+def tags_hash(tags: Sequence[str]) -> str:
+    """Order-insensitive fingerprint of a tag set (tags cannot contain newlines)."""
+    return hashlib.blake2b("\n".join(sorted(tags)).encode(), digest_size=12).hexdigest()
+
+
+# ---- reading and writing ---------------------------------------------------------------------
+
+
+def _stored_rows(conn: sqlite3.Connection, model_ids: list[str]) -> dict[str, dict]:
+    stored: dict[str, dict] = {}
+    for start in range(0, len(model_ids), IN_CHUNK):
+        chunk = model_ids[start : start + IN_CHUNK]
+        sql = _SELECT_STORED + f"({', '.join('?' * len(chunk))})"
+        for values in conn.execute(sql, chunk):
+            stored[values[0]] = dict(zip(_STORED_COLUMNS, values, strict=True))
+    return stored
+
+
+def _apply_page(conn: sqlite3.Connection, writes: _PageWrites) -> None:
+    conn.executemany(_UPSERT_MODEL, writes.models)
+    conn.executemany(
+        "INSERT OR REPLACE INTO snapshots (model_id, taken_at, run_id, downloads, downloads_all_time, "
+        "likes, trending_score) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        writes.snapshots,
+    )
+    _replace_tags(conn, writes.retagged)
+    _replace_edges(conn, writes.retagged, SOURCE_TAGS)
+    _replace_edges(conn, writes.api_edges, SOURCE_API)
+    _replace_spaces(conn, writes.with_spaces)
+    _replace_children(conn, writes.with_children)
+
+
+def _replace_tags(conn: sqlite3.Connection, facts: list[ModelFacts]) -> None:
+    retagged = [f for f in facts if f.tags]
+    conn.executemany("DELETE FROM tags WHERE model_id = ?", [(f.model_id,) for f in retagged])
+    conn.executemany(
+        "INSERT INTO tags (model_id, tag) VALUES (?, ?)",
+        [(f.model_id, tag) for f in retagged for tag in f.tags],
+    )
+
+
+def _replace_edges(conn: sqlite3.Connection, facts: list[ModelFacts], source: str) -> None:
+    conn.executemany(
+        "DELETE FROM model_edges WHERE child_id = ? AND source = ?", [(f.model_id, source) for f in facts]
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO model_edges (child_id, parent_id, relation, source, fetched_at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [
+            (f.model_id, edge.parent_id, edge.relation, source, f.fetched_at)
+            for f in facts
+            for edge in f.edges
+            if edge.source == source
+        ],
+    )
+
+
+def _replace_spaces(conn: sqlite3.Connection, facts: list[ModelFacts]) -> None:
+    conn.executemany("DELETE FROM model_spaces WHERE model_id = ?", [(f.model_id,) for f in facts])
+    conn.executemany(
+        "INSERT INTO model_spaces (model_id, space_id, fetched_at) VALUES (?, ?, ?)",
+        [(f.model_id, space, f.fetched_at) for f in facts for space in f.spaces or ()],
+    )
+
+
+def _replace_children(conn: sqlite3.Connection, facts: list[ModelFacts]) -> None:
+    conn.executemany("DELETE FROM model_children WHERE model_id = ?", [(f.model_id,) for f in facts])
+    conn.executemany(
+        "INSERT INTO model_children (model_id, relation, count, source, fetched_at) "
+        "VALUES (?, ?, ?, 'api.childrenModelCount', ?)",
+        [
+            (f.model_id, relation, number, f.fetched_at)
+            for f in facts
+            for relation, number in (f.children or {}).items()
+        ],
+    )
+
+
+# ---- small helpers ---------------------------------------------------------------------------
+
+
+def _args_json(args: dict) -> str:
+    # A token must never reach the database, whatever the caller put in args.
+    safe = {key: value for key, value in args.items() if "token" not in key.lower()}
+    return json.dumps(safe, sort_keys=True, default=str)
+
+
+def _check_counter_names(counters: dict[str, int]) -> None:
+    unknown = set(counters) - RUN_COUNTERS
+    if unknown:
+        raise ValueError(f"unknown run counters: {sorted(unknown)}")
+
+
+def _process_alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
