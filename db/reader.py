@@ -1,0 +1,64 @@
+"""Read helpers for the crawler: what is already stored, so it can skip work. No writes here."""
+
+from __future__ import annotations
+
+import sqlite3
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+# IN (...) lists stay far below SQLite's variable limit, whatever the build.
+IN_CHUNK = 500
+
+
+@dataclass
+class CardState:
+    sha: str | None  # model sha the stored card was fetched at
+    etag: str | None  # for If-None-Match
+    status: str  # 'ok' | 'missing' | 'error'
+
+
+def card_states(conn: sqlite3.Connection, model_ids: list[str]) -> dict[str, CardState]:
+    """Stored card state by model id; models without a `cards` row are absent from the result."""
+    return {
+        model_id: CardState(sha=sha, etag=etag, status=status)
+        for model_id, sha, etag, status in _select_in(
+            conn, "SELECT model_id, sha, etag, status FROM cards WHERE model_id IN ", model_ids
+        )
+    }
+
+
+def stored_shas(conn: sqlite3.Connection, model_ids: list[str]) -> dict[str, str | None]:
+    """Stored model sha by id (None when stored without one); unknown models are absent."""
+    return dict(_select_in(conn, "SELECT model_id, sha FROM models WHERE model_id IN ", model_ids))
+
+
+def _select_in(conn: sqlite3.Connection, sql_prefix: str, values: list[str]) -> Iterable[tuple]:
+    unique = list(dict.fromkeys(values))
+    for start in range(0, len(unique), IN_CHUNK):
+        chunk = unique[start : start + IN_CHUNK]
+        yield from conn.execute(sql_prefix + f"({', '.join('?' * len(chunk))})", chunk)
+
+
+@dataclass
+class ArchivedPage:
+    """One archived response from `raw_responses`, decompressed."""
+
+    id: int
+    run_id: int | None
+    url: str
+    status: int
+    fetched_at: str
+    kind: str
+    body: bytes
+
+
+def iter_archived_pages(conn: sqlite3.Connection, kind: str | None = None) -> Iterator[ArchivedPage]:
+    """Archived responses in the order they were stored, optionally of one kind ('listing', 'model_info')."""
+    sql = "SELECT id, run_id, url, status, fetched_at, kind, body_zlib FROM raw_responses"
+    params: tuple = ()
+    if kind is not None:
+        sql += " WHERE kind = ?"
+        params = (kind,)
+    for *columns, body_zlib in conn.execute(sql + " ORDER BY id", params):
+        yield ArchivedPage(*columns, body=zlib.decompress(body_zlib))
