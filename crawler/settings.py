@@ -56,6 +56,10 @@ HUBCRAWL_BACKOFF_BASE = 1.0
 HUBCRAWL_BACKOFF_MAX = 60.0
 # The longest we wait on one 429 before retrying, whatever Retry-After says (a 5-minute window at most).
 HUBCRAWL_RATE_LIMIT_MAX_WAIT = 310.0
+# 429s are the Hub asking us to wait, not failures: they have their own retry budget.
+HUBCRAWL_MAX_RATE_LIMIT_RETRIES = 20
+# `RateLimit: ...;t=<s>` is whole seconds: wait this much longer before trying again.
+HUBCRAWL_RATE_LIMIT_MARGIN = 1.0
 RETRY_GIVE_UP_LOG_LEVEL = "ERROR"
 
 DOWNLOADER_MIDDLEWARES = {

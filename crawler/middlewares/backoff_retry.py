@@ -40,6 +40,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
         self.rate_limit_max_wait = settings.getfloat("HUBCRAWL_RATE_LIMIT_MAX_WAIT", 310.0)
         # A 429 is the Hub asking us to wait, not a failure: it gets its own, larger budget.
         self.max_rate_limit_retries = settings.getint("HUBCRAWL_MAX_RATE_LIMIT_RETRIES", 20)
+        # `t` in RateLimit is whole seconds, rounded down: wait a little past it (huggingface_hub adds 1 s).
+        self.rate_limit_margin = settings.getfloat("HUBCRAWL_RATE_LIMIT_MARGIN", 1.0)
         self._paused_until = 0.0  # time.monotonic() before which no new request is sent
 
     @classmethod
@@ -58,7 +60,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
             self.crawler.stats.inc_value("hubcrawl/http_429")
         elif rate_limit is not None and rate_limit.remaining == 0:
             # The window is used up: the next request would get a 429, so hold everything now.
-            self._pause(min(rate_limit.reset_seconds + 1, self.rate_limit_max_wait))
+            self._pause(min(rate_limit.reset_seconds + self.rate_limit_margin, self.rate_limit_max_wait))
         if request.meta.get("dont_retry") or response.status not in self.retry_http_codes:
             return response
         if response.status == 429:
@@ -83,11 +85,11 @@ class BackoffRetryMiddleware(RetryMiddleware):
         return min(self.backoff_base * (2**previous_retries), self.backoff_max)
 
     def rate_limit_delay(self, response: Response, previous_retries: int) -> float:
-        """How long a 429 asks us to wait: RateLimit r=0;t=<s> (+1 s, as huggingface_hub does), else
-        Retry-After, else our backoff; never more than HUBCRAWL_RATE_LIMIT_MAX_WAIT."""
+        """How long a 429 asks us to wait: RateLimit r=0;t=<s> (+ margin), else Retry-After, else our
+        backoff; never more than HUBCRAWL_RATE_LIMIT_MAX_WAIT."""
         rate_limit = parse_rate_limit(header_text(response.headers, "RateLimit"))
         if rate_limit is not None and rate_limit.remaining == 0:
-            wait = float(rate_limit.reset_seconds + 1)
+            wait = rate_limit.reset_seconds + self.rate_limit_margin
         else:
             retry_after = parse_retry_after(header_text(response.headers, "Retry-After"))
             wait = retry_after if retry_after is not None else self.backoff_delay(previous_retries)
