@@ -1,15 +1,50 @@
-"""`hubcrawl compare` (not implemented yet)."""
+"""`hubcrawl compare A B`: one comparison page on stdout, as HTML, Markdown or JSON."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 
-HELP = "compare (not implemented yet)"
+from db.connection import connect
+from pages.data import UnknownModelError, load_pair, resolve_model_id
+from pages.page import build_compare_page
+from pages.render_html import render_compare_html
+from pages.render_json import render_compare_json
+from pages.render_md import render_compare_md
+
+HELP = "print a side-by-side comparison of two models (html, md or json) from the database"
+
+RENDERERS = {"html": render_compare_html, "md": render_compare_md, "json": render_compare_json}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    pass
+    parser.add_argument("model_a", help="model id as org/name or its slug org--name")
+    parser.add_argument("model_b", help="the other model")
+    parser.add_argument(
+        "--format", choices=sorted(RENDERERS), default="md", help="output format (default: md)"
+    )
+
+
+def unknown_model_message(error: UnknownModelError) -> str:
+    message = f"hubcrawl compare: unknown model {error.query!r} (not in the database)"
+    if error.suggestions:
+        message += "; did you mean: " + ", ".join(error.suggestions) + "?"
+    return message
 
 
 def run(args: argparse.Namespace) -> int:
-    raise SystemExit("hubcrawl compare: not implemented yet")
+    conn = connect(args.db)
+    try:
+        model_a = resolve_model_id(conn, args.model_a)
+        model_b = resolve_model_id(conn, args.model_b)
+        if model_a == model_b:
+            print(f"hubcrawl compare: {model_a} is the same model twice", file=sys.stderr)
+            return 1
+        page = build_compare_page(load_pair(conn, model_a, model_b))
+    except UnknownModelError as error:
+        print(unknown_model_message(error), file=sys.stderr)
+        return 1
+    finally:
+        conn.close()
+    sys.stdout.write(RENDERERS[args.format](page))
+    return 0

@@ -1,15 +1,63 @@
-"""`hubcrawl pages` (not implemented yet)."""
+"""`hubcrawl pages --out DIR`: the static site (index, model pages, comparison pages) from the database."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
-HELP = "pages (not implemented yet)"
+from db.connection import connect
+from pages.data import UnknownModelError, resolve_model_id
+from pages.site import build_site
+
+HELP = "build the static comparison site (HTML, Markdown and JSON) from the database"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    pass
+    parser.add_argument("--out", required=True, type=Path, help="output directory (created if missing)")
+    parser.add_argument(
+        "--pairs-per-model",
+        type=int,
+        default=2,
+        help="suggested comparisons per model: nearest overall ranks in its task (default: 2)",
+    )
+    parser.add_argument(
+        "--pair",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("A", "B"),
+        help="also build this comparison (may differ in task; repeatable)",
+    )
+    parser.add_argument(
+        "--base-url",
+        default="",
+        help="absolute site URL for <link rel=canonical> (default: root-relative paths)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    raise SystemExit("hubcrawl pages: not implemented yet")
+    if not Path(args.db).exists():
+        print(f"hubcrawl pages: no database at {args.db}", file=sys.stderr)
+        return 1
+    conn = connect(args.db)
+    try:
+        extra = [(resolve_model_id(conn, a), resolve_model_id(conn, b)) for a, b in args.pair]
+        report = build_site(
+            conn,
+            args.out,
+            pairs_per_model=max(0, args.pairs_per_model),
+            extra_pairs=extra,
+            base_url=args.base_url,
+        )
+    except UnknownModelError as error:
+        hint = f"; did you mean: {', '.join(error.suggestions)}?" if error.suggestions else ""
+        print(f"hubcrawl pages: unknown model {error.query!r}{hint}", file=sys.stderr)
+        return 1
+    finally:
+        conn.close()
+    print(
+        f"wrote {report.models} model pages and {report.comparisons} comparisons "
+        f"({len(report.files)} files) to {args.out}"
+    )
+    return 0

@@ -1,0 +1,110 @@
+"""Number, date and text formatting shared by every renderer.
+
+One fixed locale (en-US) so that 111143 is always "111,143" and never "1,11,143". Scores are
+shown with one decimal; the verdict reads these very strings, so it can never disagree with them.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from urllib.parse import urlsplit
+
+MISSING_MARK = "—"
+
+# Text that must never reach a reader: a missing value renders as MISSING_MARK plus a reason.
+FORBIDDEN_WORDS = ("None", "nan", "NaN", "undefined", "null")
+
+
+def is_missing(value: object) -> bool:
+    """True for None, NaN and the string spellings of "nothing" that upstream code might leak."""
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and value.strip() in ("", *FORBIDDEN_WORDS)
+
+
+def round_score(value: float | None) -> Decimal | None:
+    """A score at its shown precision (one decimal, half up, as people round by hand)."""
+    if is_missing(value):
+        return None
+    try:
+        return Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        return None
+
+
+def format_score(value: float | None) -> str:
+    """ "63.4" for a 0–100 score; MISSING_MARK when absent."""
+    shown = round_score(value)
+    return MISSING_MARK if shown is None else f"{shown:.1f}"
+
+
+def parse_shown_score(text: str) -> Decimal | None:
+    """The inverse of format_score: the verdict compares what the reader sees, not the raw floats."""
+    if text == MISSING_MARK:
+        return None
+    return Decimal(text)
+
+
+def format_int(value: int | None) -> str:
+    """en-US grouping: 111143 -> "111,143"."""
+    if is_missing(value):
+        return MISSING_MARK
+    return f"{int(value):,}"
+
+
+def format_compact(value: int | None) -> str:
+    """Compact form for tight spots only ("111K", "2.0M", "7.2B"); always pair it with the exact number."""
+    if is_missing(value):
+        return MISSING_MARK
+    number = int(value)
+    for limit, suffix in ((10**12, "T"), (10**9, "B"), (10**6, "M")):
+        if abs(number) >= limit:
+            return f"{number / limit:.1f}{suffix}"
+    if abs(number) >= 10**3:
+        return f"{number // 10**3:,}K" if abs(number) >= 10**4 else f"{number / 10**3:.1f}K"
+    return str(number)
+
+
+def format_percentile(value: float | None) -> str:
+    """ "81.2nd percentile" reads oddly; "top 18.8%" is what people mean. We show "p81.2"."""
+    shown = round_score(value)
+    return MISSING_MARK if shown is None else f"p{shown:.1f}"
+
+
+def format_date(timestamp: str | None) -> str:
+    """The day part of a stored UTC timestamp ('2024-06-01T00:00:00Z' -> '2024-06-01')."""
+    if is_missing(timestamp):
+        return MISSING_MARK
+    return timestamp[:10]
+
+
+def format_decimal(value: float | None, places: int = 4) -> str:
+    """Signals in the breakdown (transformed values, weights) at a fixed, readable precision."""
+    if is_missing(value):
+        return MISSING_MARK
+    if isinstance(value, int) and not isinstance(value, bool):
+        return format_int(value)
+    return f"{float(value):,.{places}f}".rstrip("0").rstrip(".")
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL when it is a plain http(s) link, else None (javascript:, data:, relative, odd bytes)."""
+    if is_missing(url):
+        return None
+    url = url.strip()
+    if any(ch.isspace() or ord(ch) < 32 or ch in "<>\"'`\\" for ch in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return url
+
+
+def hub_url(model_id: str) -> str:
+    return f"https://huggingface.co/{model_id}"

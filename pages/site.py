@@ -1,0 +1,176 @@
+"""The static site: an index of models by task, a page per model, and comparison pages.
+
+Suggested pairs are neighbours in overall rank within one task; cross-task pairs are built only
+when asked for, and then carry the caveat. Every page is rendered from `load_model`/`load_pair`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pages.data import (
+    NO_TASK_LABEL,
+    ModelView,
+    RankTable,
+    latest,
+    load_model,
+    load_pair,
+    load_rank_table,
+    pair_key,
+)
+from pages.format import MISSING_MARK, round_score
+from pages.page import build_compare_page, build_model_page, compare_path
+from pages.render_html import render_compare_html, render_index_html, render_model_html
+from pages.render_json import model_json, render_compare_json, render_index_json, render_model_json
+from pages.render_md import render_compare_md, render_model_md
+
+
+@dataclass
+class SiteReport:
+    models: int = 0
+    comparisons: int = 0
+    files: list[Path] = field(default_factory=list)
+
+
+def suggested_pairs(conn: sqlite3.Connection, per_model: int) -> list[tuple[str, str]]:
+    """For each scored live model, its `per_model` nearest neighbours by shown overall score in its task."""
+    rows = conn.execute(
+        "SELECT s.model_id, m.pipeline_tag, s.overall FROM scores s JOIN models m ON m.model_id = s.model_id "
+        "WHERE m.removed_at IS NULL"
+    ).fetchall()
+    by_task: dict[str | None, list[tuple[Any, str]]] = {}
+    for model_id, task, overall in rows:
+        by_task.setdefault(task, []).append((round_score(overall), model_id))
+    pairs: set[tuple[str, str]] = set()
+    for members in by_task.values():
+        ordered = [m for _, m in sorted(members, key=lambda sm: (-sm[0], sm[1]))]
+        for index, model_id in enumerate(ordered):
+            for other in _nearest(ordered, index, per_model):
+                pairs.add(pair_key(model_id, other))
+    return sorted(pairs)
+
+
+def _nearest(ordered: list[str], index: int, count: int) -> list[str]:
+    """Up to `count` neighbours of ordered[index], closest first, higher-ranked first on a tie."""
+    found: list[str] = []
+    for distance in range(1, len(ordered)):
+        for position in (index - distance, index + distance):
+            if 0 <= position < len(ordered) and len(found) < count:
+                found.append(ordered[position])
+        if len(found) >= count:
+            break
+    return found
+
+
+def _write(out: Path, relative: str, text: str, report: SiteReport) -> None:
+    path = out / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    report.files.append(path)
+
+
+def index_entry(model: ModelView) -> dict[str, Any]:
+    """One index row, taken from the same view as the model page."""
+    rank = model.rank
+    return {
+        "model_id": model.model_id,
+        "slug": model.slug,
+        "task": model.task.value,
+        "rank": None if rank.is_missing else rank.value.position,
+        "rank_of": None if rank.is_missing else rank.value.of,
+        "rank_text": MISSING_MARK if rank.is_missing else f"#{rank.value.position}",
+        "overall": None
+        if model.scores["overall"].is_missing
+        else float(round_score(model.scores["overall"].value)),
+        "overall_missing": model.scores["overall"].missing,
+        "percentile": model.percentile_task.value,
+        "downloads_30d": model.downloads_30d.value,
+        "likes": model.likes.value,
+    }
+
+
+def _group_by_task(entries: Iterable[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for entry in entries:
+        groups.setdefault(entry["task"] or NO_TASK_LABEL, []).append(entry)
+    for members in groups.values():
+        members.sort(key=lambda e: (e["rank"] is None, e["rank"] or 0, e["model_id"].casefold()))
+    return sorted(groups.items(), key=lambda kv: (kv[0] == NO_TASK_LABEL, kv[0]))
+
+
+def _build_models(
+    conn: sqlite3.Connection,
+    out: Path,
+    ranks: RankTable,
+    pair_links: dict[str, list[tuple[str, str]]],
+    base_url: str,
+    report: SiteReport,
+) -> list[dict[str, Any]]:
+    entries = []
+    model_ids = [r[0] for r in conn.execute("SELECT model_id FROM models ORDER BY model_id")]
+    for model_id in model_ids:
+        page = build_model_page(load_model(conn, model_id, ranks=ranks))
+        links = [(f"../{href}", label) for href, label in pair_links.get(model_id, [])]
+        _write(
+            out,
+            f"{page.path}.html",
+            render_model_html(page, root="../", base_url=base_url, pairs=links),
+            report,
+        )
+        _write(out, f"{page.path}.md", render_model_md(page), report)
+        _write(out, f"{page.path}.json", render_model_json(page), report)
+        entry = index_entry(page.model)
+        entry["as_of"] = page.as_of
+        entries.append(entry)
+        report.models += 1
+    return entries
+
+
+def build_site(
+    conn: sqlite3.Connection,
+    out: Path,
+    *,
+    pairs_per_model: int = 2,
+    extra_pairs: Iterable[tuple[str, str]] = (),
+    base_url: str = "",
+) -> SiteReport:
+    """Write the whole site under `out`; extra_pairs are stored model ids (cross-task allowed)."""
+    report = SiteReport()
+    ranks = load_rank_table(conn)
+    pairs = sorted(
+        set(suggested_pairs(conn, pairs_per_model)) | {pair_key(a, b) for a, b in extra_pairs if a != b}
+    )
+    pair_links: dict[str, list[tuple[str, str]]] = {}
+    index_pairs = []
+    for a, b in pairs:
+        page = build_compare_page(load_pair(conn, a, b, ranks=ranks))
+        _write(out, f"{page.path}.html", render_compare_html(page, root="../", base_url=base_url), report)
+        _write(out, f"{page.path}.md", render_compare_md(page), report)
+        _write(out, f"{page.path}.json", render_compare_json(page), report)
+        for model_id in (a, b):
+            pair_links.setdefault(model_id, []).append((f"{page.path}.html", page.title))
+        index_pairs.append(
+            (
+                f"{compare_path(page.pair.slug)}.html",
+                page.title,
+                None if page.pair.same_task else "different tasks",
+            )
+        )
+        report.comparisons += 1
+    entries = _build_models(conn, out, ranks, pair_links, base_url, report)
+    as_of = latest(*(e.pop("as_of") for e in entries))
+    _write(
+        out,
+        "index.html",
+        render_index_html(_group_by_task(entries), index_pairs, as_of=as_of, base_url=base_url),
+        report,
+    )
+    _write(out, "index.json", render_index_json(entries, as_of), report)
+    return report
+
+
+__all__ = ["SiteReport", "build_site", "index_entry", "model_json", "suggested_pairs"]
