@@ -1,0 +1,140 @@
+"""Links worth keeping from a card: code (GitHub), papers (arXiv, DOI, venues), project pages, demo Spaces.
+
+Only http(s) URLs are ever kept: a Markdown link to `javascript:` or `data:` is never a link here.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from ingest.cards.types import Link
+
+_MAX_LINKS = 200
+_MAX_URL_LENGTH = 2_000
+
+# A URL ends at whitespace, quotes, angle brackets or Markdown's closing brackets.
+_URL = re.compile(r"https?://[^\s<>\"'`\]\[{}|\\^]+", re.IGNORECASE)
+_TRAILING = ".,;:!?*_~'\""
+_ARXIV_MENTION = re.compile(r"\barxiv\s*:\s*(\d{4}\.\d{4,5})(?:v\d+)?\b", re.IGNORECASE)
+_ARXIV_ID = re.compile(
+    r"^/(?:abs|pdf|html|format)/(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?(?:\.pdf)?/?$"
+)
+_MARKDOWN_LINK = re.compile(r"\[([^\]]{1,200})\]\((https?://[^)\s]+)")
+
+_PAPER_HOSTS = frozenset(
+    {
+        "doi.org",
+        "dx.doi.org",
+        "openreview.net",
+        "aclanthology.org",
+        "www.aclweb.org",
+        "aclweb.org",
+        "paperswithcode.com",
+        "proceedings.neurips.cc",
+        "papers.nips.cc",
+        "proceedings.mlr.press",
+        "openaccess.thecvf.com",
+        "ieeexplore.ieee.org",
+        "dl.acm.org",
+        "www.semanticscholar.org",
+        "semanticscholar.org",
+        "jmlr.org",
+        "www.jmlr.org",
+        "ojs.aaai.org",
+        "www.ijcai.org",
+        "ijcai.org",
+        "link.springer.com",
+        "www.nature.com",
+        "biorxiv.org",
+        "www.biorxiv.org",
+    }
+)
+_PROJECT_WORDS = ("project page", "project website", "homepage", "home page", "website", "blog")
+# github.com/<first segment> that are GitHub's own pages, not owners.
+_GITHUB_RESERVED = frozenset(
+    {
+        "about",
+        "features",
+        "orgs",
+        "settings",
+        "marketplace",
+        "topics",
+        "sponsors",
+        "login",
+        "join",
+        "pricing",
+        "search",
+        "explore",
+        "site",
+        "collections",
+        "trending",
+        "apps",
+        "users",
+        "enterprise",
+    }
+)
+
+
+def _trim(url: str) -> str:
+    """Drop punctuation that ends the sentence, and a ')' that closes Markdown rather than the URL."""
+    while url:
+        if url[-1] in _TRAILING or (url[-1] == ")" and url.count("(") < url.count(")")):
+            url = url[:-1]
+        else:
+            break
+    return url
+
+
+def _classify(url: str, anchor_text: str | None) -> Link | None:
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    segments = [s for s in parts.path.split("/") if s]
+    if host in ("github.com", "www.github.com"):
+        return _github_link(url, segments)
+    if host in ("arxiv.org", "www.arxiv.org", "export.arxiv.org"):
+        match = _ARXIV_ID.match(parts.path)
+        return Link("arxiv", url, match.group(1)) if match else None
+    if host in ("huggingface.co", "hf.co"):
+        return _hub_link(url, segments)
+    if host in _PAPER_HOSTS:
+        target = "/".join(segments) if host in ("doi.org", "dx.doi.org") and segments else None
+        return Link("paper", url, target)
+    if host.endswith(".github.io") or (anchor_text and any(w in anchor_text.lower() for w in _PROJECT_WORDS)):
+        return Link("project", url, None)
+    return None
+
+
+def _github_link(url: str, segments: list[str]) -> Link | None:
+    if len(segments) < 2 or segments[0].lower() in _GITHUB_RESERVED:
+        return None
+    repo = segments[1].removesuffix(".git")
+    return Link("github", url, f"{segments[0]}/{repo}") if repo else None
+
+
+def _hub_link(url: str, segments: list[str]) -> Link | None:
+    if len(segments) >= 3 and segments[0] == "spaces":
+        return Link("space", url, f"{segments[1]}/{segments[2]}")
+    if len(segments) >= 2 and segments[0] == "papers":
+        return Link("arxiv", url, segments[1]) if re.fullmatch(r"\d{4}\.\d{4,5}", segments[1]) else None
+    return None
+
+
+def parse_links(body: str) -> tuple[Link, ...]:
+    """Links in order of first appearance, one per (kind, url)."""
+    anchors = {url: text for text, url in _MARKDOWN_LINK.findall(body)}
+    found: dict[tuple[str, str], Link] = {}
+    for match in _URL.finditer(body):
+        url = _trim(match.group(0))
+        if len(url) > _MAX_URL_LENGTH:
+            continue
+        link = _classify(url, anchors.get(url))
+        if link is not None:
+            found.setdefault((link.kind, link.url), link)
+        if len(found) >= _MAX_LINKS:
+            break
+    for arxiv_id in _ARXIV_MENTION.findall(body):
+        url = f"https://arxiv.org/abs/{arxiv_id}"
+        if len(found) < _MAX_LINKS:
+            found.setdefault(("arxiv", url), Link("arxiv", url, arxiv_id))
+    return tuple(found.values())
