@@ -1,0 +1,212 @@
+"""Store one model card's facts: every card-derived row of the model, replaced in one transaction.
+
+    result = ingest.cards.build_card_result(...)
+    write_card(conn, result)                      # cards, card_metadata, fact_conflicts, eval_results,
+                                                  # card_links, card_sections, capabilities + evidence
+    mark_card_not_modified(conn, model_id, sha=sha, fetched_at=now)   # after a 304 to If-None-Match
+
+Rows carry provenance: the model `sha` the card was read at and `fetched_at`; eval rows and evidence
+carry their `source_url`. Capability evidence of kind 'eval_result' points at the new eval rows, so
+a capability can be traced to its benchmark row with one join (see docs/cards.md).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zlib
+from typing import Any
+
+from ingest.cards import CardResult, EvalRow, Evidence
+
+# params_source values a card may replace; API-derived counts ('safetensors.total', 'gguf.total') win.
+CARD_PARAM_SOURCES = ("card_text", "model_name")
+
+_ZLIB_LEVEL = 6
+
+# Child tables first, so foreign keys hold at every step.
+_CARD_TABLES = (
+    "capability_evidence",
+    "capabilities",
+    "eval_results",
+    "card_links",
+    "card_sections",
+    "fact_conflicts",
+    "card_metadata",
+    "cards",
+)
+
+
+def _json(value: Any) -> str | None:
+    """JSON text for lists and mappings; None stays NULL (never '[]' or 'null' for absent data)."""
+    if value is None:
+        return None
+    return json.dumps(list(value) if isinstance(value, tuple) else value, ensure_ascii=False)
+
+
+def _delete_card_rows(conn: sqlite3.Connection, model_id: str) -> None:
+    for table in _CARD_TABLES:
+        if table == "capability_evidence":
+            conn.execute(
+                "DELETE FROM capability_evidence WHERE capability_id IN "
+                "(SELECT capability_id FROM capabilities WHERE model_id = ?)",
+                (model_id,),
+            )
+        else:
+            conn.execute(f"DELETE FROM {table} WHERE model_id = ?", (model_id,))
+
+
+def _insert(conn: sqlite3.Connection, table: str, row: dict[str, Any], *, or_ignore: bool = False) -> int:
+    """INSERT one row given as {column: value}; returns its rowid."""
+    columns = ", ".join(row)
+    marks = ", ".join("?" for _ in row)
+    verb = "INSERT OR IGNORE" if or_ignore else "INSERT"
+    cursor = conn.execute(f"{verb} INTO {table} ({columns}) VALUES ({marks})", tuple(row.values()))
+    return int(cursor.lastrowid or 0)
+
+
+def _provenance(r: CardResult) -> dict[str, Any]:
+    return {"sha": r.sha, "fetched_at": r.fetched_at}
+
+
+def _card_row(r: CardResult) -> dict[str, Any]:
+    return {
+        "model_id": r.model_id,
+        "status": r.status,
+        "etag": r.etag,
+        "source_url": r.source_url,
+        "http_status": r.http_status,
+        "size_bytes": r.size_bytes,
+        "truncated": int(r.truncated),
+        "decode_replaced": int(r.decode_replaced),
+        "text_zlib": zlib.compress(r.text.encode("utf-8"), _ZLIB_LEVEL) if r.text is not None else None,
+        "parse_error": r.parse_error,
+        "front_matter": _json(r.front_matter),
+        **_provenance(r),
+    }
+
+
+def _metadata_row(r: CardResult) -> dict[str, Any]:
+    facts, claim = r.facts, r.params_claim
+    return {
+        "model_id": r.model_id,
+        "license": facts.license,
+        "license_name": facts.license_name,
+        "license_link": facts.license_link,
+        "base_models": _json(facts.base_models),
+        "base_model_relation": facts.base_model_relation,
+        "datasets": _json(facts.datasets),
+        "languages": _json(facts.languages),
+        "pipeline_tag": facts.pipeline_tag,
+        "library_name": facts.library_name,
+        "tags": _json(facts.tags),
+        "gating": _json(facts.gating),
+        "params_claim": claim.value if claim else None,
+        "params_claim_source": claim.source if claim else None,
+        "params_claim_evidence": claim.evidence if claim else None,
+        **_provenance(r),
+    }
+
+
+def _eval_row(r: CardResult, e: EvalRow) -> dict[str, Any]:
+    return {
+        "model_id": r.model_id,
+        "source_kind": e.source_kind,
+        "task_type": e.task_type,
+        "task_name": e.task_name,
+        "dataset_id": e.dataset_id,
+        "dataset_name": e.dataset_name,
+        "dataset_config": e.dataset_config,
+        "dataset_split": e.dataset_split,
+        "metric_type": e.metric_type,
+        "metric_name": e.metric_name,
+        "value": e.value,
+        "value_text": e.value_text,
+        "verified": e.verified,
+        "source_name": e.source_name,
+        "source_url": e.source_url,
+        **_provenance(r),
+    }
+
+
+def _insert_rows(conn: sqlite3.Connection, r: CardResult) -> list[int]:
+    """Every card-derived row except capabilities; returns eval_ids (index i ↔ r.evals[i])."""
+    _insert(conn, "cards", _card_row(r))
+    _insert(conn, "card_metadata", _metadata_row(r))
+    for field, values in sorted(r.conflicts.items()):
+        row = {"model_id": r.model_id, "field": field, "values_by_source": _json(values), **_provenance(r)}
+        _insert(conn, "fact_conflicts", row)
+    eval_ids = [_insert(conn, "eval_results", _eval_row(r, e)) for e in r.evals]
+    for link in r.links:
+        row = {"model_id": r.model_id, "kind": link.kind, "url": link.url, "target": link.target}
+        _insert(conn, "card_links", {**row, **_provenance(r)}, or_ignore=True)
+    for s in r.sections:
+        row = {"model_id": r.model_id, "ord": s.ord, "level": s.level, "heading": s.heading, "path": s.path}
+        _insert(conn, "card_sections", {**row, "text": s.text, **_provenance(r)})
+    return eval_ids
+
+
+def _evidence_row(capability_id: int, item: Evidence, eval_ids: list[int]) -> dict[str, Any]:
+    index = item.eval_index
+    return {
+        "capability_id": capability_id,
+        "kind": item.kind,
+        "source_url": item.source_url,
+        "field": item.field,
+        "section": item.section,
+        "quote": item.quote,
+        "eval_id": eval_ids[index] if index is not None and index < len(eval_ids) else None,
+    }
+
+
+def _insert_capabilities(conn: sqlite3.Connection, r: CardResult, eval_ids: list[int]) -> None:
+    for capability in r.capabilities:
+        row = {"model_id": r.model_id, "name": capability.name, "description": capability.description}
+        capability_id = _insert(
+            conn, "capabilities", {**row, "confidence": capability.confidence, **_provenance(r)}
+        )
+        for item in capability.evidence:
+            _insert(conn, "capability_evidence", _evidence_row(capability_id, item, eval_ids))
+
+
+def _update_model_params(
+    conn: sqlite3.Connection, r: CardResult, params: int | None, source: str | None
+) -> None:
+    """Card claims fill models.params only where the API gave no count; a vanished claim is cleared."""
+    if params is not None and source not in CARD_PARAM_SOURCES:
+        return  # 'safetensors.total' / 'gguf.total': the weights themselves say, never overwrite
+    claim = r.params_claim
+    conn.execute(
+        "UPDATE models SET params = ?, params_source = ? WHERE model_id = ?",
+        (claim.value if claim else None, claim.source if claim else None, r.model_id),
+    )
+
+
+def write_card(conn: sqlite3.Connection, result: CardResult) -> None:
+    """Replace every card-derived row of `result.model_id` in one transaction.
+
+    The models row must exist (the crawler writes it first); without it nothing is written.
+    """
+    with conn:
+        model = conn.execute(
+            "SELECT params, params_source FROM models WHERE model_id = ?", (result.model_id,)
+        ).fetchone()
+        if model is None:
+            return
+        _delete_card_rows(conn, result.model_id)
+        eval_ids = _insert_rows(conn, result)
+        _insert_capabilities(conn, result, eval_ids)
+        _update_model_params(conn, result, model[0], model[1])
+
+
+def mark_card_not_modified(
+    conn: sqlite3.Connection, model_id: str, *, sha: str | None, fetched_at: str
+) -> None:
+    """After a 304 to If-None-Match: the stored card is current for `sha`.
+
+    Only cards.sha and cards.fetched_at change, so the next crawl knows it need not ask again.
+    """
+    with conn:
+        conn.execute(
+            "UPDATE cards SET sha = ?, fetched_at = ? WHERE model_id = ?", (sha, fetched_at, model_id)
+        )
