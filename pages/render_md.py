@@ -55,7 +55,7 @@ def _evidence_line(capability: Capability) -> list[str]:
         where = ev.field or ev.section
         parts = [md_escape(ev.kind)]
         if where:
-            parts.append(f"`{where.replace('`', '')}`")
+            parts.append(f"in {md_escape(where)}")
         if ev.quote:
             parts.append(f"“{md_escape(ev.quote)}”")
         if ev.source_url:
@@ -69,7 +69,7 @@ def capabilities_md(model: ModelView) -> list[str]:
     if not model.capabilities:
         return [
             *lines,
-            f"- none recorded ({md_escape(model.capabilities_count.missing or 'no capability found')})",
+            f"- no capability recorded ({md_escape(model.capabilities_count.missing or 'none found')})",
             "",
         ]
     for cap in model.capabilities:
@@ -90,7 +90,7 @@ def _verified(result: EvalResult) -> str:
 def evals_md(model: ModelView) -> list[str]:
     lines = [f"### Eval results of {md_escape(model.model_id)}", ""]
     if not model.evals:
-        return [*lines, "- none reported in the card", ""]
+        return [*lines, "- no eval results reported in the card", ""]
     for result in model.evals:
         value = result.value_text or format_decimal(result.value)
         lines.append(

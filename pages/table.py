@@ -45,7 +45,8 @@ def provenance(fact: Fact) -> str:
         return fact.missing or "missing"
     parts = [f"source: {fact.source}"] if fact.source else []
     if fact.fetched_at:
-        parts.append(f"fetched {fact.fetched_at}")
+        verb = "computed" if (fact.source or "").startswith("scores") else "fetched"
+        parts.append(f"{verb} {fact.fetched_at}")
     return ", ".join(parts) or "source unknown"
 
 

@@ -48,69 +48,173 @@ def breakdown_json(model_id: str, scores: dict[str, float | None]) -> str:
             dims[name] = {"score": None, "signals": [], "missing": "needs at least 2 snapshots"}
             continue
         first, second = round(score * 0.6, 4), round(score - round(score * 0.6, 4), 4)
-        dims[name] = {"score": score, "signals": [
-            {"name": f"{name}_main", "raw": 1000, "cap": 10000, "transformed": first / 60, "weight": 0.6,
-             "weight_used": 0.6, "contribution": first, "source": f"models.{name}", "fetched_at": FETCHED_AT},
-            {"name": f"{name}_side", "raw": 10, "cap": 100, "transformed": second / 40, "weight": 0.4,
-             "weight_used": 0.4, "contribution": second, "source": f"models.{name}_side",
-             "fetched_at": FETCHED_AT},
-        ]}
+        dims[name] = {
+            "score": score,
+            "signals": [
+                {
+                    "name": f"{name}_main",
+                    "raw": 1000,
+                    "cap": 10000,
+                    "transformed": first / 60,
+                    "weight": 0.6,
+                    "weight_used": 0.6,
+                    "contribution": first,
+                    "source": f"models.{name}",
+                    "fetched_at": FETCHED_AT,
+                },
+                {
+                    "name": f"{name}_side",
+                    "raw": 10,
+                    "cap": 100,
+                    "transformed": second / 40,
+                    "weight": 0.4,
+                    "weight_used": 0.4,
+                    "contribution": second,
+                    "source": f"models.{name}_side",
+                    "fetched_at": FETCHED_AT,
+                },
+            ],
+        }
     dims["adoption"]["signals"].append(
-        {"name": "spaces", "raw": None, "cap": 100, "transformed": None, "weight": 0.2, "weight_used": 0.0,
-         "contribution": 0.0, "source": "models.spaces_count", "fetched_at": None,
-         "missing": "not fetched: spaces come from the model info endpoint (hubcrawl recrawl)"})
+        {
+            "name": "spaces",
+            "raw": None,
+            "cap": 100,
+            "transformed": None,
+            "weight": 0.2,
+            "weight_used": 0.0,
+            "contribution": 0.0,
+            "source": "models.spaces_count",
+            "fetched_at": None,
+            "missing": "not fetched: spaces come from the model info endpoint (hubcrawl recrawl)",
+        }
+    )
     present = {k: w for k, w in WEIGHTS.items() if scores[k] is not None}
     total = sum(present.values())
-    return json.dumps({
-        "config_version": "2026.11.1",
-        "as_of": FETCHED_AT,
-        "overall": {"score": scores["overall"], "weights": WEIGHTS,
-                    "weights_used": {k: round(w / total, 3) for k, w in present.items()}},
-        "dimensions": dims,
-    })
+    return json.dumps(
+        {
+            "config_version": "2026.11.1",
+            "as_of": FETCHED_AT,
+            "overall": {
+                "score": scores["overall"],
+                "weights": WEIGHTS,
+                "weights_used": {k: round(w / total, 3) for k, w in present.items()},
+            },
+            "dimensions": dims,
+        }
+    )
 
 
-def add_scores(db: Database, model_id: str, scores: dict[str, float | None],
-               percentiles: tuple[float, float] = (50.0, 50.0)) -> None:
-    db["scores"].insert({
-        "model_id": model_id, "config_version": "2026.11.1", "computed_at": FETCHED_AT,
-        **scores, "percentile_task": percentiles[0], "percentile_global": percentiles[1],
-        "breakdown": breakdown_json(model_id, scores),
-    }, replace=True)
+def add_scores(
+    db: Database,
+    model_id: str,
+    scores: dict[str, float | None],
+    percentiles: tuple[float, float] = (50.0, 50.0),
+) -> None:
+    db["scores"].insert(
+        {
+            "model_id": model_id,
+            "config_version": "2026.11.1",
+            "computed_at": FETCHED_AT,
+            **scores,
+            "percentile_task": percentiles[0],
+            "percentile_global": percentiles[1],
+            "breakdown": breakdown_json(model_id, scores),
+        },
+        replace=True,
+    )
 
 
 def _add_alpha(db: Database) -> None:
-    add_model(db, ALPHA, params=7_241_732_096, params_source="safetensors.total", license="apache-2.0",
-              license_source="cardData", downloads=111_143, downloads_all_time=2_500_000, likes=321,
-              created_at="2024-02-03T04:05:06Z", last_modified="2026-10-01T12:00:00Z")
+    add_model(
+        db,
+        ALPHA,
+        params=7_241_732_096,
+        params_source="safetensors.total",
+        license="apache-2.0",
+        license_source="cardData",
+        downloads=111_143,
+        downloads_all_time=2_500_000,
+        likes=321,
+        created_at="2024-02-03T04:05:06Z",
+        last_modified="2026-10-01T12:00:00Z",
+    )
     add_spaces(db, ALPHA, ["acme/alpha-chat", "someone/alpha-demo", "other/playground"])
-    db["model_children"].insert_all([
-        {"model_id": ALPHA, "relation": rel, "count": n, "source": "api.childrenModelCount",
-         "fetched_at": FETCHED_AT} for rel, n in (("finetune", 12), ("quantized", 40))])
-    for taken_at, downloads in (("2026-09-01T06:00:00Z", 90_000), ("2026-10-01T06:00:00Z", 101_000),
-                                ("2026-11-01T06:00:00Z", 111_143)):
+    db["model_children"].insert_all(
+        [
+            {
+                "model_id": ALPHA,
+                "relation": rel,
+                "count": n,
+                "source": "api.childrenModelCount",
+                "fetched_at": FETCHED_AT,
+            }
+            for rel, n in (("finetune", 12), ("quantized", 40))
+        ]
+    )
+    for taken_at, downloads in (
+        ("2026-09-01T06:00:00Z", 90_000),
+        ("2026-10-01T06:00:00Z", 101_000),
+        ("2026-11-01T06:00:00Z", 111_143),
+    ):
         add_snapshot(db, ALPHA, taken_at, downloads=downloads, likes=300)
     add_card(db, ALPHA)
-    eval_id = add_eval(db, ALPHA, dataset="example/reasoning-set", metric="accuracy", value=71.5, verified=True,
-                       source_url="https://example.org/leaderboard/alpha")
-    add_capability(db, ALPHA, "text generation", "Generates text from a prompt (pipeline tag).",
-                   evidence=[{"kind": "api_field", "field": "pipeline_tag", "quote": "text-generation",
-                              "source_url": f"https://huggingface.co/api/models/{ALPHA}"},
-                             {"kind": "eval_result", "eval_id": eval_id, "quote": "accuracy 71.5"}])
+    eval_id = add_eval(
+        db,
+        ALPHA,
+        dataset="example/reasoning-set",
+        metric="accuracy",
+        value=71.5,
+        verified=True,
+        source_url="https://example.org/leaderboard/alpha",
+    )
+    add_capability(
+        db,
+        ALPHA,
+        "text generation",
+        "Generates text from a prompt (pipeline tag).",
+        evidence=[
+            {
+                "kind": "api_field",
+                "field": "pipeline_tag",
+                "quote": "text-generation",
+                "source_url": f"https://huggingface.co/api/models/{ALPHA}",
+            },
+            {"kind": "eval_result", "eval_id": eval_id, "quote": "accuracy 71.5"},
+        ],
+    )
 
 
 def _add_bravo(db: Database) -> None:
-    add_model(db, BRAVO, params=8_030_261_248, params_source="gguf.total", license="other",
-              license_name="bravo community license", license_link="https://example.org/bravo-license",
-              license_source="cardData", downloads=98_765, downloads_all_time=None, likes=250,
-              created_at="2025-05-06T07:08:09Z", last_modified="2026-09-15T00:00:00Z")
+    add_model(
+        db,
+        BRAVO,
+        params=8_030_261_248,
+        params_source="gguf.total",
+        license="other",
+        license_name="bravo community license",
+        license_link="https://example.org/bravo-license",
+        license_source="cardData",
+        downloads=98_765,
+        downloads_all_time=None,
+        likes=250,
+        created_at="2025-05-06T07:08:09Z",
+        last_modified="2026-09-15T00:00:00Z",
+    )
     add_edge(db, "fans/bravo-8b-gguf", BRAVO, "quantized")
     add_edge(db, "fans/bravo-8b-q4", BRAVO, "quantized")
     add_edge(db, "fans/bravo-8b-tuned", BRAVO, "finetune")
     add_edge(db, BRAVO, "acme/alpha-7b", "finetune")
     add_card(db, BRAVO)
-    add_eval(db, BRAVO, dataset="example/reasoning-set", metric="accuracy", value=69.0, verified=False,
-             source_url="https://huggingface.co/bravo-lab/bravo-8b")
+    add_eval(
+        db,
+        BRAVO,
+        dataset="example/reasoning-set",
+        metric="accuracy",
+        value=69.0,
+        verified=False,
+        source_url="https://huggingface.co/bravo-lab/bravo-8b",
+    )
 
 
 def build_pages_db(path: Path) -> Database:
@@ -119,10 +223,26 @@ def build_pages_db(path: Path) -> Database:
     add_run(db)
     _add_alpha(db)
     _add_bravo(db)
-    add_model(db, SEG, pipeline_tag="image-segmentation", library_name="transformers", downloads=5_000,
-              downloads_all_time=60_000, likes=7)
-    add_model(db, BARE, license=None, params=None, downloads=12, downloads_all_time=None, likes=0,
-              created_at=None, library_name=None)
+    add_model(
+        db,
+        SEG,
+        pipeline_tag="image-segmentation",
+        library_name="transformers",
+        downloads=5_000,
+        downloads_all_time=60_000,
+        likes=7,
+    )
+    add_model(
+        db,
+        BARE,
+        license=None,
+        params=None,
+        downloads=12,
+        downloads_all_time=None,
+        likes=0,
+        created_at=None,
+        library_name=None,
+    )
     for model_id, scores in SCORES.items():
         add_scores(db, model_id, scores, PERCENTILES[model_id])
     return db

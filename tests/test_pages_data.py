@@ -1,0 +1,136 @@
+"""The data layer: every value carries its source and date, or a reason it is missing."""
+
+from __future__ import annotations
+
+import pytest
+from factories import FETCHED_AT, add_model, new_db
+from test_pages_fixture_db import ALPHA, BARE, BRAVO, SCORES, SEG, add_scores, build_pages_db
+
+from db.connection import connect
+from pages.data import (
+    UnknownModelError,
+    load_model,
+    load_pair,
+    load_rank_table,
+    model_slug,
+    pair_slug,
+    resolve_model_id,
+)
+
+
+@pytest.fixture
+def conn(db_path):
+    build_pages_db(db_path)
+    connection = connect(db_path)
+    yield connection
+    connection.close()
+
+
+def test_facts_carry_source_and_fetch_date(conn):
+    alpha = load_model(conn, ALPHA)
+    assert alpha.downloads_30d.value == 111_143
+    assert alpha.downloads_30d.source == "models.downloads"
+    assert alpha.downloads_30d.fetched_at == FETCHED_AT
+    assert alpha.params.source == "safetensors metadata"
+    assert alpha.scores["overall"].value == SCORES[ALPHA]["overall"]
+
+
+def test_missing_values_are_none_with_a_reason(conn):
+    bare = load_model(conn, BARE)
+    for fact in (
+        bare.params,
+        bare.license,
+        bare.scores["overall"],
+        bare.rank,
+        bare.downloads_all_time,
+        bare.spaces,
+        bare.derivatives,
+        bare.capabilities_count,
+        bare.created_at,
+        bare.library,
+    ):
+        assert fact.value is None
+        assert fact.missing and "None" not in fact.missing
+    assert "hubcrawl score" in bare.scores["overall"].missing
+    assert bare.breakdown is None and bare.downloads_history == []
+
+
+def test_dimension_missing_reason_comes_from_the_breakdown(conn):
+    alpha = load_model(conn, ALPHA)
+    assert alpha.scores["momentum"].value is None
+    assert alpha.scores["momentum"].missing == "needs at least 2 snapshots"
+
+
+def test_exact_derivative_counts_win_over_crawled_edges(conn):
+    assert load_model(conn, ALPHA).derivatives.value == {"finetune": 12, "quantized": 40}
+    bravo = load_model(conn, BRAVO)
+    # Bravo has no childrenModelCount: the count comes from the three crawled children, a lower bound.
+    assert bravo.derivatives.value == {"finetune": 1, "quantized": 2}
+    assert "lower bound" in bravo.derivatives.source
+    assert bravo.base_models == [(ALPHA, "finetune")]
+
+
+def test_ranks_compare_shown_scores_so_equal_shown_scores_share_a_position(conn):
+    # 63.44 and 63.41 both show "63.4": neither can be listed above the other.
+    alpha, bravo = load_model(conn, ALPHA), load_model(conn, BRAVO)
+    assert alpha.rank.value.position == bravo.rank.value.position == 1
+    scored_text_generation = sum(1 for m in (ALPHA, BRAVO) if SCORES[m]["overall"] is not None)
+    assert alpha.rank.value.of == scored_text_generation
+    assert load_model(conn, SEG).rank.value.position == 1
+
+
+def test_site_rank_table_agrees_with_per_model_ranks(conn):
+    table = load_rank_table(conn)
+    for model_id in (ALPHA, BRAVO, SEG):
+        assert load_model(conn, model_id, ranks=table).rank == load_model(conn, model_id).rank
+
+
+def test_pair_is_in_canonical_order_whatever_the_argument_order(conn):
+    forward, backward = load_pair(conn, ALPHA, BRAVO), load_pair(conn, BRAVO, ALPHA)
+    assert (forward.a.model_id, forward.b.model_id) == (backward.a.model_id, backward.b.model_id)
+    assert forward.slug == backward.slug == f"{model_slug(ALPHA)}-vs-{model_slug(BRAVO)}"
+    assert pair_slug(BRAVO, ALPHA) == forward.slug
+
+
+def test_cross_task_pair_has_a_caveat_and_same_task_pair_has_none(conn):
+    assert load_pair(conn, ALPHA, BRAVO).caveat is None
+    cross = load_pair(conn, ALPHA, SEG)
+    assert not cross.same_task
+    assert "image-segmentation" in cross.caveat and "text-generation" in cross.caveat
+
+
+def test_ids_resolve_from_slug_and_any_case(conn):
+    assert resolve_model_id(conn, ALPHA) == ALPHA
+    assert resolve_model_id(conn, model_slug(ALPHA)) == ALPHA
+    assert resolve_model_id(conn, ALPHA.upper()) == ALPHA
+
+
+def test_redirected_alias_resolves_to_the_new_id(conn):
+    conn.execute("INSERT INTO model_aliases VALUES (?, ?, ?)", ("acme/old-alpha", ALPHA, FETCHED_AT))
+    assert resolve_model_id(conn, "acme--old-alpha") == ALPHA
+
+
+def test_unknown_id_suggests_close_ids(conn):
+    with pytest.raises(UnknownModelError) as error:
+        resolve_model_id(conn, "acme/alpha-7")
+    assert ALPHA in error.value.suggestions
+
+
+def test_removed_models_leave_the_ranking(tmp_path):
+    db = new_db(tmp_path / "hub.db")
+    add_model(db, "a/kept")
+    add_model(db, "a/gone", removed_at="2026-10-20T00:00:00Z")
+    add_scores(
+        db,
+        "a/kept",
+        {"overall": 50.0, "adoption": 50.0, "quality": None, "ecosystem": None, "momentum": None},
+    )
+    add_scores(
+        db,
+        "a/gone",
+        {"overall": 90.0, "adoption": 90.0, "quality": None, "ecosystem": None, "momentum": None},
+    )
+    conn = connect(tmp_path / "hub.db")
+    kept, gone = load_model(conn, "a/kept"), load_model(conn, "a/gone")
+    assert (kept.rank.value.position, kept.rank.value.of) == (1, 1)
+    assert gone.rank.value is None and "removed from the Hub on 2026-10-20" in gone.rank.missing

@@ -1,0 +1,207 @@
+"""Rendering in all three formats: missing data, hostile card-derived text, the cross-task caveat."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+from factories import add_capability, add_card, add_eval, add_model, new_db
+from test_pages_fixture_db import ALPHA, BARE, BRAVO, SEG, build_pages_db
+
+from db.connection import connect
+from pages.data import load_model, load_pair
+from pages.page import build_compare_page, build_model_page
+from pages.render_html import render_compare_html, render_model_html
+from pages.render_json import render_compare_json, render_model_json
+from pages.render_md import render_compare_md, render_model_md
+
+FORBIDDEN = re.compile(r"\b(None|nan|NaN|undefined|null)\b")
+REQUIRED_MODEL_KEYS = {
+    "model_id",
+    "task",
+    "rank",
+    "adoption",
+    "quality",
+    "ecosystem",
+    "momentum",
+    "downloads_30d",
+    "downloads_all_time",
+    "likes",
+    "license",
+    "params",
+    "params_source",
+    "capabilities",
+}
+
+
+@pytest.fixture
+def conn(db_path):
+    build_pages_db(db_path)
+    connection = connect(db_path)
+    yield connection
+    connection.close()
+
+
+def compare_outputs(conn, a: str, b: str) -> dict[str, str]:
+    page = build_compare_page(load_pair(conn, a, b))
+    return {
+        "html": render_compare_html(page),
+        "md": render_compare_md(page),
+        "json": render_compare_json(page),
+    }
+
+
+def model_outputs(conn, model_id: str) -> dict[str, str]:
+    page = build_model_page(load_model(conn, model_id))
+    return {"html": render_model_html(page), "md": render_model_md(page), "json": render_model_json(page)}
+
+
+def json_strings(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in (k, *json_strings(v))]
+    if isinstance(value, list):
+        return [s for item in value for s in json_strings(item)]
+    return []
+
+
+def visible_text(html: str) -> str:
+    soup = BeautifulSoup(html, "html.parser")
+    attributes = " ".join(str(v) for tag in soup.find_all(True) for v in tag.attrs.values())
+    return soup.get_text(" ") + " " + attributes
+
+
+@pytest.mark.parametrize("outputs", ["compare", "model"])
+def test_missing_data_never_renders_none_nan_null_or_undefined(conn, outputs):
+    rendered = compare_outputs(conn, BARE, ALPHA) if outputs == "compare" else model_outputs(conn, BARE)
+    assert not FORBIDDEN.search(visible_text(rendered["html"]))
+    assert not FORBIDDEN.search(rendered["md"])
+    data = json.loads(rendered["json"])
+    assert not [s for s in json_strings(data) if FORBIDDEN.search(s)]
+    assert "—" in rendered["md"] and "—" in rendered["html"]
+
+
+def test_json_gives_every_required_key_and_a_reason_for_each_null(conn):
+    data = json.loads(compare_outputs(conn, BARE, ALPHA)["json"])
+    assert {"verdict", "as_of", "caveat"} <= set(data)
+    bare = next(m for m in data["models"] if m["model_id"] == BARE)
+    assert set(bare) >= REQUIRED_MODEL_KEYS
+    for key in ("rank", "adoption", "license", "params", "downloads_all_time"):
+        assert bare[key] is None and bare["missing"][key]
+
+
+def test_json_keys_are_sorted_and_stable(conn):
+    text = compare_outputs(conn, ALPHA, BRAVO)["json"]
+    assert text == json.dumps(json.loads(text), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def test_cross_task_pair_shows_the_caveat_in_every_format(conn):
+    cross = compare_outputs(conn, ALPHA, SEG)
+    assert "Caveat:" in BeautifulSoup(cross["html"], "html.parser").get_text()
+    assert "> **Caveat:**" in cross["md"]
+    assert "different jobs" in json.loads(cross["json"])["caveat"]
+
+
+def test_same_task_pair_has_no_caveat(conn):
+    same = compare_outputs(conn, ALPHA, BRAVO)
+    assert "Caveat" not in same["html"] and "Caveat" not in same["md"]
+    assert json.loads(same["json"])["caveat"] is None
+
+
+def test_table_and_verdict_use_the_same_shown_values(conn):
+    page = build_compare_page(load_pair(conn, ALPHA, BRAVO))
+    html = BeautifulSoup(render_compare_html(page), "html.parser")
+    overall_row = next(tr for tr in html.find_all("tr") if tr.th and tr.th.get_text().startswith("Overall"))
+    shown = [td.get_text(strip=True) for td in overall_row.find_all("td")]
+    assert shown[0] == shown[1]  # 63.44 and 63.41 both show 63.4 ...
+    assert f"tied overall at {shown[0]}" in page.verdict.text  # ... so the verdict says tied
+
+
+def test_html_is_a_complete_html5_document(conn):
+    html = compare_outputs(conn, ALPHA, BRAVO)["html"]
+    assert html.lower().startswith("<!doctype html>")
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.html["lang"] == "en"
+    assert soup.find("meta", charset="utf-8")
+    assert soup.title.get_text()
+    assert soup.find("link", rel="canonical")["href"] == "/compare/acme--alpha-7b-vs-bravo-lab--bravo-8b.html"
+    assert not soup.find("script") and not soup.find("link", rel="stylesheet")
+
+
+XSS = "<script>alert(1)</script>"
+JS_URL = "javascript:alert(1)"
+
+
+def build_hostile_db(path):
+    db = new_db(path)
+    add_model(
+        db,
+        "evil/model",
+        pipeline_tag=f"text-generation{XSS}",
+        library_name='"><img src=x onerror=alert(1)>',
+        license="other",
+        license_name=f"<b onmouseover=alert(1)>x</b>{XSS}",
+        license_link=JS_URL,
+        tags=[XSS, "license:<svg onload=alert(1)>"],
+    )
+    add_model(db, "good/model")
+    add_card(db, "evil/model")
+    eval_id = add_eval(
+        db,
+        "evil/model",
+        dataset=f"<iframe src={JS_URL}>",
+        metric=XSS,
+        value=1.0,
+        verified=False,
+        source_url=JS_URL,
+    )
+    add_capability(
+        db,
+        "evil/model",
+        f"name {XSS}",
+        f"description {XSS} | pipe [link](javascript:alert(1))",
+        evidence=[
+            {
+                "kind": "card_section",
+                "section": XSS,
+                "quote": '"><svg onload=alert(1)>',
+                "source_url": JS_URL,
+            },
+            {"kind": "eval_result", "eval_id": eval_id, "quote": "`code` |"},
+        ],
+    )
+    return db
+
+
+def test_hostile_card_text_stays_inert_in_html(db_path):
+    build_hostile_db(db_path)
+    conn = connect(db_path)
+    for html in (
+        compare_outputs(conn, "evil/model", "good/model")["html"],
+        model_outputs(conn, "evil/model")["html"],
+    ):
+        soup = BeautifulSoup(html, "html.parser")
+        assert not soup.find_all(["script", "img", "iframe", "b"])
+        assert all(svg.get("class") == ["spark"] for svg in soup.find_all("svg"))
+        for tag in soup.find_all(True):
+            assert not [name for name in tag.attrs if name.lower().startswith("on")]
+        for link in soup.find_all(href=True):
+            assert re.match(r"(https?://|#|/|\.\./|[\w-]+\.html)", link["href"]), link["href"]
+        assert "&lt;script&gt;" in html
+
+
+def test_hostile_card_text_stays_inert_in_markdown(db_path):
+    build_hostile_db(db_path)
+    conn = connect(db_path)
+    for md in (
+        compare_outputs(conn, "evil/model", "good/model")["md"],
+        model_outputs(conn, "evil/model")["md"],
+    ):
+        assert not re.search(r"(?<!\\)<", md), "an unescaped < could open a raw HTML tag"
+        assert not re.search(r"(?<!\\)\]\(javascript", md), "a javascript: link target"
+        for line in md.splitlines():
+            if line.startswith("|"):  # table rows keep their column count: pipes in values are escaped
+                assert len(re.findall(r"(?<!\\)\|", line)) in (3, 4, 8)
