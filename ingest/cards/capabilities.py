@@ -132,7 +132,7 @@ def _eval_description(row: EvalRow) -> str:
         else "reported in evalResults"
     )
     source = (
-        f", source: {row.source_name + ' ' if row.source_name else ''}{row.source_url}"
+        f", source: {row.source_name + ', ' if row.source_name else ''}{row.source_url}"
         if row.source_url
         else ""
     )

@@ -20,7 +20,25 @@ _OPENING = re.compile(r"\A\s*---[ \t]*(?:\r\n|\r|\n)")
 # Closing fence: a line that is exactly `---` (trailing blanks allowed), at a line start.
 _CLOSING = re.compile(r"^---[ \t]*(?:\r\n|\r|\n|\Z)", re.MULTILINE)
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is ~10x faster when present
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is ~10x faster when present
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+
+
+class _CardLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Safe loader with YAML 1.2 booleans, as the Hub's own (JavaScript) parser reads cards.
+
+    YAML 1.1 turns `no`, `yes`, `on`, `off` into booleans, which silently drops Norwegian (`- no`)
+    from a language list; only true/false are booleans here.
+    """
+
+
+_CardLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != _BOOL_TAG]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+_CardLoader.add_implicit_resolver(
+    _BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 
 # JSON-safe conversion visits at most this many nodes: YAML aliases can make a small document
 # expand into a huge (or recursive) structure.
@@ -90,7 +108,7 @@ def _key_text(key: Any) -> str:
 def load_front_matter(yaml_text: str) -> tuple[dict[str, Any] | None, str | None]:
     """(mapping, None) on success, (None, error) otherwise. An empty block is an empty mapping."""
     try:
-        data = yaml.load(yaml_text, Loader=_Loader)  # noqa: S506 - a safe loader, chosen above
+        data = yaml.load(yaml_text, Loader=_CardLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         return None, f"invalid YAML: {_first_line(exc)}"
     except (ValueError, TypeError, RecursionError) as exc:  # e.g. unhashable keys from odd YAML
