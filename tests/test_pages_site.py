@@ -1,0 +1,159 @@
+"""The static site: every page exists once, every internal link resolves, every page parses."""
+
+from __future__ import annotations
+
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+from test_pages_fixture_db import ALPHA, BARE, BRAVO, SEG, build_pages_db
+
+from db.connection import connect
+from hubcrawl.cli import main
+from pages.data import model_slug, pair_slug
+from pages.site import build_site, suggested_pairs
+
+VOID = {"meta", "link", "br", "hr", "img", "input", "source", "wbr", "area", "base", "col", "embed", "track"}
+
+
+class TagBalance(HTMLParser):
+    """Every opened non-void element is closed, in order (SVG's self-closed children included)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in VOID:
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag, attrs):
+        pass
+
+    def handle_endtag(self, tag):
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes {self.stack[-1] if self.stack else 'nothing'}")
+        else:
+            self.stack.pop()
+
+
+@pytest.fixture
+def site(tmp_path, db_path):
+    build_pages_db(db_path)
+    out = tmp_path / "site"
+    assert main(["pages", "--db", str(db_path), "--out", str(out), "--pair", ALPHA, model_slug(SEG)]) == 0
+    return out
+
+
+def internal_targets(page: Path, out: Path) -> list[tuple[Path, str]]:
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    targets = []
+    for tag in soup.find_all(href=True) + soup.find_all(src=True):
+        url = tag.get("href") or tag.get("src")
+        parts = urlsplit(url)
+        if parts.scheme in ("http", "https"):
+            continue
+        assert not parts.scheme, f"{page}: unexpected scheme in {url}"
+        if not parts.path:  # in-page anchor
+            targets.append((page, parts.fragment))
+            continue
+        base = out if parts.path.startswith("/") else page.parent
+        targets.append(((base / parts.path.lstrip("/")).resolve(), parts.fragment))
+    return targets
+
+
+def test_every_internal_link_resolves_and_every_page_parses(site):
+    pages = sorted(site.rglob("*.html"))
+    assert pages
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        checker = TagBalance()
+        checker.feed(html)
+        assert not checker.errors and not checker.stack, (page, checker.errors, checker.stack)
+        for target, fragment in internal_targets(page, site):
+            assert target.is_file(), f"{page} links to missing {target}"
+            if fragment:
+                ids = {t["id"] for t in BeautifulSoup(target.read_text(), "html.parser").find_all(id=True)}
+                assert fragment in ids, f"{page} links to missing #{fragment} in {target}"
+
+
+def test_one_page_per_model_in_three_formats(site):
+    for model_id in (ALPHA, BRAVO, SEG, BARE):
+        for ext in ("html", "md", "json"):
+            assert (site / "models" / f"{model_slug(model_id)}.{ext}").is_file()
+
+
+def test_compare_pages_use_one_canonical_url_per_pair(site):
+    compare_html = sorted(p.stem for p in (site / "compare").glob("*.html"))
+    assert pair_slug(ALPHA, BRAVO) in compare_html
+    assert pair_slug(SEG, ALPHA) in compare_html  # asked for with --pair, in reverse order and as a slug
+    for stem in compare_html:
+        first, second = stem.split("-vs-")
+        assert first.casefold() <= second.casefold()
+        for ext in ("md", "json"):
+            assert (site / "compare" / f"{stem}.{ext}").is_file()
+
+
+def test_only_the_requested_pair_crosses_tasks(site):
+    for path in (site / "compare").glob("*.json"):
+        data = json.loads(path.read_text())
+        tasks = {m["task"] for m in data["models"]}
+        if path.stem == pair_slug(ALPHA, SEG):
+            assert len(tasks) == 2 and data["caveat"]
+        else:
+            assert len(tasks) == 1 and data["caveat"] is None
+
+
+def test_index_lists_every_model_under_its_task_with_the_same_numbers_as_its_page(site):
+    index = json.loads((site / "index.json").read_text())
+    assert {e["model_id"] for e in index["models"]} == {ALPHA, BRAVO, SEG, BARE}
+    for entry in index["models"]:
+        page = json.loads((site / "models" / f"{entry['slug']}.json").read_text())["model"]
+        assert (entry["rank"], entry["overall"], entry["task"]) == (
+            page["rank"],
+            page["overall"],
+            page["task"],
+        )
+    soup = BeautifulSoup((site / "index.html").read_text(), "html.parser")
+    headings = [h.get_text(" ", strip=True) for h in soup.find_all("h2")]
+    assert any(h.startswith("text-generation") for h in headings)
+    assert any(h.startswith("image-segmentation") for h in headings)
+
+
+def test_suggested_pairs_are_nearest_ranks_within_a_task(db_path):
+    build_pages_db(db_path)
+    conn = connect(db_path)
+    pairs = suggested_pairs(conn, per_model=2)
+    # Only alpha and bravo share a scored task; the segmentation model has no same-task neighbour
+    # and the bare model has no score.
+    assert pairs == [(ALPHA, BRAVO)]
+    assert suggested_pairs(conn, per_model=0) == []
+
+
+def test_neighbours_are_the_closest_ranks(tmp_path):
+    from factories import add_model, new_db
+    from test_pages_fixture_db import add_scores
+
+    db = new_db(tmp_path / "hub.db")
+    overall = {"t/a": 90.0, "t/b": 80.0, "t/c": 70.0, "t/d": 10.0}
+    for model_id, score in overall.items():
+        add_model(db, model_id)
+        add_scores(
+            db,
+            model_id,
+            {"overall": score, "adoption": score, "quality": None, "ecosystem": None, "momentum": None},
+        )
+    pairs = suggested_pairs(connect(tmp_path / "hub.db"), per_model=1)
+    # a-b and b-a (closest either way), c's nearest is b (80 above, tie broken upward), d's is c.
+    assert pairs == [("t/a", "t/b"), ("t/b", "t/c"), ("t/c", "t/d")]
+
+
+def test_build_site_returns_what_it_wrote(tmp_path, db_path):
+    build_pages_db(db_path)
+    report = build_site(connect(db_path), tmp_path / "out", pairs_per_model=1)
+    assert report.models == 4 and report.comparisons == 1
+    assert all(path.is_file() for path in report.files)
