@@ -68,5 +68,6 @@ def canonical_order(record: dict) -> dict:
     unknown_at_end = known == sorted(known, reverse=True)
     if ranks == sorted(ranks) and unknown_at_end:
         return record
-    ordered = sorted(record, key=lambda key: _RANK.get(key, len(_RANK)))
+    ordered = [key for key in RECORD_ORDER if key in record]
+    ordered += [key for key in record if key not in _RANK]
     return {key: record[key] for key in ordered}

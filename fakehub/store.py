@@ -31,10 +31,13 @@ DATE_SORT_FIELDS = frozenset({"lastModified", "createdAt"})
 SortKey = tuple[int, float, str]  # (is_null, -value, _id): ascending order == the Hub's order
 
 
+CardSource = bytes | Callable[[dict], bytes] | None
+
+
 @dataclass
 class _Entry:
     record: dict
-    card: bytes | None
+    card: CardSource  # a callable is called once, with the record, on first request
     tags: frozenset[str]
     bodies: dict[Any, bytes] = field(default_factory=dict)  # serialized views, dropped on change
 
@@ -113,8 +116,11 @@ class HubStore:
 
     # -- writing ---------------------------------------------------------------------------------
 
-    def add(self, record: dict, card: bytes | None = None) -> None:
-        """Add or replace a model. The store keeps a shallow copy of `record`."""
+    def add(self, record: dict, card: CardSource = None) -> None:
+        """Add or replace a model. The store keeps a shallow copy of `record`.
+
+        `card` is the README.md bytes, None for a repo without README, or a function of the record
+        that writes the card when first asked for (cheap stores of 100k synthetic models)."""
         normalized = _normalize(dict(record))
         model_id = normalized["id"]
         with self._lock:
@@ -152,7 +158,7 @@ class HubStore:
             for name in SORT_FIELDS.intersection(fields):
                 self._orders.pop(name, None)
 
-    def set_card(self, model_id: str, card: bytes | None, *, sha: str | None = None) -> None:
+    def set_card(self, model_id: str, card: CardSource, *, sha: str | None = None) -> None:
         """Replace the README (None: the repo has no README.md). A card edit is a commit on the real
         Hub, so pass `sha=` to move the model's sha along with it."""
         with self._lock:
@@ -204,8 +210,12 @@ class HubStore:
             return None if entry is None else entry.record.get(key)
 
     def card(self, model_id: str) -> bytes | None:
+        """README.md bytes, or None when the repo has none."""
         with self._lock:
-            return self._entry(model_id).card
+            entry = self._entry(model_id)
+            if callable(entry.card):
+                entry.card = entry.card(copy.deepcopy(entry.record))
+            return entry.card
 
     def ids(self) -> list[str]:
         with self._lock:
