@@ -55,7 +55,18 @@ def _value(key: str, fact: Fact) -> Any:
 
 
 def _breakdown(breakdown: Breakdown | None) -> dict[str, Any] | None:
-    return None if breakdown is None else asdict(breakdown)
+    """Back in the stored contract's shape (dimensions keyed by name), as parsed."""
+    if breakdown is None:
+        return None
+    return {
+        "config_version": breakdown.config_version,
+        "as_of": breakdown.as_of,
+        "overall": {"weights": breakdown.weights, "weights_used": breakdown.weights_used},
+        "dimensions": {
+            d.name: {"score": d.score, "missing": d.missing, "signals": [asdict(s) for s in d.signals]}
+            for d in breakdown.dimensions
+        },
+    }
 
 
 def model_json(model: ModelView) -> dict[str, Any]:

@@ -87,7 +87,9 @@ def index_entry(model: ModelView) -> dict[str, Any]:
         if model.scores["overall"].is_missing
         else float(round_score(model.scores["overall"].value)),
         "overall_missing": model.scores["overall"].missing,
-        "percentile": model.percentile_task.value,
+        "percentile": None
+        if model.percentile_task.is_missing
+        else float(round_score(model.percentile_task.value)),
         "downloads_30d": model.downloads_30d.value,
         "likes": model.likes.value,
     }
