@@ -65,3 +65,9 @@ def test_pages_rejects_an_unknown_pair(capsys, db, tmp_path):
         capsys, "pages", "--db", db, "--out", str(tmp_path / "o"), "--pair", ALPHA, "nobody/x"
     )
     assert status == 1 and "unknown model 'nobody/x'" in err
+
+
+def test_missing_database_is_a_clear_error(capsys, tmp_path):
+    status, _, err = run(capsys, "compare", ALPHA, BRAVO, "--db", str(tmp_path / "absent.db"))
+    assert status == 1 and "no database" in err
+    assert not (tmp_path / "absent.db").exists()

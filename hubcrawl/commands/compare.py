@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from db.connection import connect
 from pages.data import UnknownModelError, load_pair, resolve_model_id
@@ -33,6 +34,9 @@ def unknown_model_message(error: UnknownModelError) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    if not Path(args.db).exists():
+        print(f"hubcrawl compare: no database at {args.db} (run hubcrawl crawl first)", file=sys.stderr)
+        return 1
     conn = connect(args.db)
     try:
         model_a = resolve_model_id(conn, args.model_a)
