@@ -48,7 +48,7 @@ _PHRASE = re.compile(
     re.IGNORECASE,
 )
 _LABEL = re.compile(
-    rf"\b(?:number\s+of\s+)?{_PARAMS_WORD}(?:\s*\(\s*(?P<label_scale>[kmbt])\s*\))?[^\w\n]{{0,12}}?"
+    rf"(?<![A-Za-z])(?:number\s+of\s+)?{_PARAMS_WORD}(?:\s*\(\s*(?P<label_scale>[kmbt])\s*\))?[^\w\n]{{0,12}}?"
     rf"(?P<num>{_NUM})(?:\s*(?P<scale>{_SCALE}))?(?![\w.])",
     re.IGNORECASE,
 )
