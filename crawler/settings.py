@@ -13,6 +13,13 @@ import os
 
 from db.connection import DEFAULT_DB_PATH
 
+
+def _env_number(name: str, default: float) -> float:
+    """Retry knobs can come from the environment, so tests and cron wrappers can tune them per run."""
+    value = os.environ.get(name)
+    return float(value) if value else default
+
+
 BOT_NAME = "hubcrawl"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -49,17 +56,18 @@ AUTOTHROTTLE_ENABLED = False
 # off exponentially on 5xx and timeouts (Scrapy retries at once: scrapy#3849).
 RETRY_ENABLED = True
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
-HUBCRAWL_MAX_RETRIES = 5
+HUBCRAWL_MAX_RETRIES = int(_env_number("HUBCRAWL_MAX_RETRIES", 5))
 RETRY_TIMES = HUBCRAWL_MAX_RETRIES
-# First 5xx/timeout retry waits this many seconds, then 2x, 4x, ... (capped by HUBCRAWL_BACKOFF_MAX).
-HUBCRAWL_BACKOFF_BASE = 1.0
-HUBCRAWL_BACKOFF_MAX = 60.0
+# First 5xx/timeout retry waits this many seconds, then 2x, 4x, ... (capped by HUBCRAWL_BACKOFF_MAX):
+# 1+2+4+8+16 s rides out a half-minute outage before a page is given up.
+HUBCRAWL_BACKOFF_BASE = _env_number("HUBCRAWL_BACKOFF_BASE", 1.0)
+HUBCRAWL_BACKOFF_MAX = _env_number("HUBCRAWL_BACKOFF_MAX", 60.0)
 # The longest we wait on one 429 before retrying, whatever Retry-After says (a 5-minute window at most).
-HUBCRAWL_RATE_LIMIT_MAX_WAIT = 310.0
+HUBCRAWL_RATE_LIMIT_MAX_WAIT = _env_number("HUBCRAWL_RATE_LIMIT_MAX_WAIT", 310.0)
 # 429s are the Hub asking us to wait, not failures: they have their own retry budget.
-HUBCRAWL_MAX_RATE_LIMIT_RETRIES = 20
+HUBCRAWL_MAX_RATE_LIMIT_RETRIES = int(_env_number("HUBCRAWL_MAX_RATE_LIMIT_RETRIES", 20))
 # `RateLimit: ...;t=<s>` is whole seconds: wait this much longer before trying again.
-HUBCRAWL_RATE_LIMIT_MARGIN = 1.0
+HUBCRAWL_RATE_LIMIT_MARGIN = _env_number("HUBCRAWL_RATE_LIMIT_MARGIN", 1.0)
 RETRY_GIVE_UP_LOG_LEVEL = "ERROR"
 
 DOWNLOADER_MIDDLEWARES = {
