@@ -9,6 +9,7 @@ import zlib
 
 import pytest
 
+from db.reader import CardState, card_states, iter_archived_pages, stored_shas
 from db.writer import Writer
 from ingest.listing import normalize_model
 
@@ -354,3 +355,42 @@ def test_stale_running_runs_become_interrupted(writer):
     statuses = dict(writer.conn.execute("SELECT run_id, status FROM crawl_runs").fetchall())
     assert statuses == {dead: "interrupted", alive: "running"}
     assert scalar(writer, "SELECT finished_at FROM crawl_runs WHERE run_id = ?", dead) == T2
+
+
+# ---- db.reader: what the crawler reads back ----------------------------------------------------
+
+
+def test_stored_shas_chunks_long_id_lists(writer):
+    run_id = start(writer)
+    write(writer, run_id, [info_body(1), list_item(2)], T0)
+    asked = [f"nobody/m{i}" for i in range(1200)] + [info_body(1)["id"], list_item(2)["id"]]
+    assert stored_shas(writer.conn, asked) == {info_body(1)["id"]: "a" * 40, list_item(2)["id"]: None}
+    assert stored_shas(writer.conn, []) == {}
+
+
+def test_card_states_from_cards_table(writer):
+    run_id = start(writer)
+    write(writer, run_id, [list_item(1), list_item(2)], T0)
+    # cards rows are db/card_writer.py's; written directly here to test only the reader.
+    writer.conn.execute(
+        "INSERT INTO cards (model_id, status, sha, etag, source_url, fetched_at) "
+        "VALUES (?, 'ok', ?, ?, ?, ?)",
+        (list_item(1)["id"], "b" * 40, '"etag-1"', "https://huggingface.co/x/README.md", T0),
+    )
+    writer.conn.commit()
+    states = card_states(writer.conn, [list_item(1)["id"], list_item(2)["id"]])
+    assert states == {list_item(1)["id"]: CardState(sha="b" * 40, etag='"etag-1"', status="ok")}
+
+
+def test_iter_archived_pages_filters_by_kind_and_decompresses(writer):
+    run_id = start(writer)
+    bodies = [b'[{"id": "a/b"}]', b'{"id": "a/b", "sha": "x"}', b"[]"]
+    for body, kind in zip(bodies, ["listing", "model_info", "listing"], strict=True):
+        writer.write_page(run_id, url=LIST_URL, status=200, kind=kind, fetched_at=T0, body=body, facts=[])
+    assert [p.body for p in iter_archived_pages(writer.conn, "listing")] == [bodies[0], bodies[2]]
+    everything = list(iter_archived_pages(writer.conn))
+    assert [(p.kind, p.body, p.run_id, p.status) for p in everything] == [
+        ("listing", bodies[0], run_id, 200),
+        ("model_info", bodies[1], run_id, 200),
+        ("listing", bodies[2], run_id, 200),
+    ]
