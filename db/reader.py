@@ -54,11 +54,31 @@ class ArchivedPage:
 
 
 def iter_archived_pages(conn: sqlite3.Connection, kind: str | None = None) -> Iterator[ArchivedPage]:
-    """Archived responses in the order they were stored, optionally of one kind ('listing', 'model_info')."""
-    sql = "SELECT id, run_id, url, status, fetched_at, kind, body_zlib FROM raw_responses"
-    params: tuple = ()
-    if kind is not None:
-        sql += " WHERE kind = ?"
-        params = (kind,)
-    for *columns, body_zlib in conn.execute(sql + " ORDER BY id", params):
-        yield ArchivedPage(*columns, body=zlib.decompress(body_zlib))
+    """Archived responses in the order they were stored, optionally of one kind ('listing', 'model_info').
+
+    One body in memory at a time, and no statement left open between pages, so the caller may write
+    through the same connection while iterating (as `Writer.reingest_archive` does).
+    """
+    for page_id in archived_page_ids(conn, kind):
+        page = read_archived_page(conn, page_id)
+        if page is not None:
+            yield page
+
+
+def archived_page_ids(conn: sqlite3.Connection, kind: str | None = None) -> list[int]:
+    if kind is None:
+        rows = conn.execute("SELECT id FROM raw_responses ORDER BY id")
+    else:
+        rows = conn.execute("SELECT id FROM raw_responses WHERE kind = ? ORDER BY id", (kind,))
+    return [row[0] for row in rows]
+
+
+def read_archived_page(conn: sqlite3.Connection, page_id: int) -> ArchivedPage | None:
+    row = conn.execute(
+        "SELECT id, run_id, url, status, fetched_at, kind, body_zlib FROM raw_responses WHERE id = ?",
+        (page_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    *columns, body_zlib = row
+    return ArchivedPage(*columns, body=zlib.decompress(body_zlib))

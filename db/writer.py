@@ -185,17 +185,39 @@ class Writer:
         facts: list[ModelFacts],
     ) -> PageStats:
         """Archive one response and upsert its models, in one transaction."""
-        unique = list({f.model_id: f for f in facts}.values())  # the last occurrence of an id wins
         with self._transaction() as conn:
             conn.execute(
                 "INSERT INTO raw_responses (run_id, url, status, fetched_at, kind, body_zlib) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 (run_id, url, status, fetched_at, kind, zlib.compress(body, ARCHIVE_ZLIB_LEVEL)),
             )
-            stored = _stored_rows(conn, [f.model_id for f in unique])
-            writes, stats = _plan_page(unique, stored, run_id)
-            _apply_page(conn, writes)
-        return stats
+            return _write_facts(conn, run_id, facts)
+
+    def reingest_archive(self, kind: str | None = None) -> tuple[PageStats, list[str]]:
+        """Re-normalize every archived 200 response, oldest first, and write the facts again.
+
+        For when normalization rules changed: no request is made and nothing is re-archived.
+        Replaying in archive order leaves each model with the facts of its latest response.
+        Returns totals over all pages and the normalization problems.
+        """
+        from db.reader import iter_archived_pages
+        from ingest.listing import normalize_body
+
+        totals = PageStats(seen=0, new=0, changed=0)
+        problems: list[str] = []
+        for page in iter_archived_pages(self.conn, kind):
+            if page.status != 200:
+                continue
+            facts, page_problems = normalize_body(
+                page.body, kind=page.kind, source_url=page.url, fetched_at=page.fetched_at
+            )
+            problems += page_problems
+            with self._transaction() as conn:
+                stats = _write_facts(conn, page.run_id, facts)
+            totals.seen, totals.new, totals.changed = (
+                totals.seen + stats.seen, totals.new + stats.new, totals.changed + stats.changed,
+            )
+        return totals, problems
 
     # ---- identity and removal ---------------------------------------------------------------
 
@@ -247,8 +269,16 @@ class Writer:
 # ---- planning a page: pure Python over the facts and the stored rows -------------------------
 
 
+def _write_facts(conn: sqlite3.Connection, run_id: int | None, facts: list[ModelFacts]) -> PageStats:
+    unique = list({f.model_id: f for f in facts}.values())  # the last occurrence of an id wins
+    stored = _stored_rows(conn, [f.model_id for f in unique])
+    writes, stats = _plan_page(unique, stored, run_id)
+    _apply_page(conn, writes)
+    return stats
+
+
 def _plan_page(
-    facts: list[ModelFacts], stored: dict[str, dict], run_id: int
+    facts: list[ModelFacts], stored: dict[str, dict], run_id: int | None
 ) -> tuple[_PageWrites, PageStats]:
     writes = _PageWrites([], [], [], [], [], [], [])
     new = changed = 0
@@ -301,7 +331,7 @@ def _merged_row(fact: ModelFacts, old: dict | None) -> dict:
     return row
 
 
-def _upsert_values(row: dict, fact: ModelFacts, run_id: int) -> tuple:
+def _upsert_values(row: dict, fact: ModelFacts, run_id: int | None) -> tuple:
     seen = fact.fetched_at
     return (
         *(row[name] for name in _STORED_COLUMNS), fact.source_url, fact.fetched_at, seen, seen, run_id, None,

@@ -8,6 +8,8 @@ default list item, `full=true` items, full model-info bodies and `expand` subset
 
 from __future__ import annotations
 
+import json
+
 from ingest.edges import edges_from_base_models, edges_from_tags
 from ingest.licenses import canonical_license, license_from_tags
 from ingest.model import ModelFacts
@@ -77,6 +79,23 @@ def normalize_page(
         except Exception as error:  # one odd item must never cost the whole page
             problems.append(f"{source_url} item {position}: {type(error).__name__}: {error}")
     return facts, problems
+
+
+def normalize_body(
+    body: bytes, *, kind: str, source_url: str, fetched_at: str
+) -> tuple[list[ModelFacts], list[str]]:
+    """Normalize an archived response body again ('listing' page or 'model_info' object).
+
+    Never raises: an undecodable body or item becomes a message. This is how normalization is
+    re-run from `raw_responses` after the rules change, without re-crawling.
+    """
+    try:
+        decoded = json.loads(body)
+    except ValueError as error:  # JSONDecodeError and UnicodeDecodeError are both ValueErrors
+        return [], [f"{source_url}: body is not JSON: {error}"]
+    if kind == "model_info":
+        decoded = [decoded]
+    return normalize_page(decoded, source_url=source_url, fetched_at=fetched_at)
 
 
 def _parse_model_id(raw: dict) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -394,3 +395,37 @@ def test_iter_archived_pages_filters_by_kind_and_decompresses(writer):
         ("model_info", bodies[1], run_id, 200),
         ("listing", bodies[2], run_id, 200),
     ]
+
+
+# ---- re-normalizing the archive ----------------------------------------------------------------
+
+
+def test_reingest_archive_rebuilds_facts_from_raw_bodies_without_rearchiving(writer):
+    run_id = start(writer)
+    first = [list_item(1, downloads=100), list_item(2)]
+    second = [list_item(1, downloads=200)]
+    # As if an older normalizer had produced nothing from these responses.
+    for items, at in ((first, T0), (second, T1)):
+        writer.write_page(run_id, url=LIST_URL, status=200, kind="listing", fetched_at=at,
+                          body=json.dumps(items).encode(), facts=[])
+    writer.write_page(run_id, url=LIST_URL, status=500, kind="listing", fetched_at=T1, body=b"oops", facts=[])
+    assert scalar(writer, "SELECT count(*) FROM models") == 0
+
+    totals, problems = writer.reingest_archive("listing")
+
+    assert problems == []
+    assert (totals.seen, totals.new, totals.changed) == (3, 2, 1)
+    rows = dict(writer.conn.execute("SELECT model_id, downloads FROM models").fetchall())
+    assert rows == {list_item(1)["id"]: 200, list_item(2)["id"]: list_item(2)["downloads"]}
+    assert scalar(writer, "SELECT first_seen FROM models WHERE model_id = ?", list_item(1)["id"]) == T0
+    assert scalar(writer, "SELECT count(*) FROM snapshots WHERE model_id = ?", list_item(1)["id"]) == 2
+    assert scalar(writer, "SELECT count(*) FROM raw_responses") == 3
+
+
+def test_reingest_reports_undecodable_bodies(writer):
+    run_id = start(writer)
+    writer.write_page(run_id, url=LIST_URL, status=200, kind="model_info", fetched_at=T0, body=b"{not json",
+                      facts=[])
+    totals, problems = writer.reingest_archive()
+    assert totals.seen == 0
+    assert len(problems) == 1 and "not JSON" in problems[0]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.listing import normalize_model, normalize_page
+from ingest.listing import normalize_body, normalize_model, normalize_page
 from ingest.model import Edge
 
 SOURCE_URL = "https://huggingface.co/api/models"
@@ -253,4 +253,20 @@ def test_normalize_page_turns_bad_items_into_messages():
 
 def test_normalize_page_accepts_a_non_list_body_without_raising():
     facts, problems = normalize_page({"error": "boom"}, source_url=SOURCE_URL, fetched_at=FETCHED_AT)
+    assert facts == [] and len(problems) == 1
+
+
+def test_normalize_body_handles_both_archived_kinds(api_samples_dir):
+    info = (api_samples_dir / "model-info__HuggingFaceH4__zephyr-7b-beta.json").read_bytes()
+    facts, problems = normalize_body(info, kind="model_info", source_url=SOURCE_URL, fetched_at=FETCHED_AT)
+    assert problems == [] and [f.model_id for f in facts] == ["HuggingFaceH4/zephyr-7b-beta"]
+
+    listing = (api_samples_dir / "list__default__2-item-excerpt__2025-11.json").read_bytes()
+    facts, problems = normalize_body(listing, kind="listing", source_url=SOURCE_URL, fetched_at=FETCHED_AT)
+    assert problems == [] and [f.model_id for f in facts] == [i["id"] for i in json.loads(listing)]
+
+
+@pytest.mark.parametrize("body", [b"{not json", b"\xff\xfe", b""])
+def test_normalize_body_never_raises_on_bad_bytes(body):
+    facts, problems = normalize_body(body, kind="listing", source_url=SOURCE_URL, fetched_at=FETCHED_AT)
     assert facts == [] and len(problems) == 1
