@@ -1,15 +1,18 @@
-"""`hubcrawl fakehub` (not implemented yet)."""
+"""`hubcrawl fakehub`: serve a local fake Hugging Face Hub in the foreground (see fakehub/)."""
 
 from __future__ import annotations
 
 import argparse
 
-HELP = "fakehub (not implemented yet)"
+from fakehub import cli
+
+HELP = cli.HELP
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    pass
+    cli.add_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    raise SystemExit("hubcrawl fakehub: not implemented yet")
+    """Serve until interrupted. The `--db` option every command gets is ignored here."""
+    return cli.run(args)
