@@ -1,0 +1,217 @@
+"""write_card / mark_card_not_modified against a real migrated SQLite file."""
+
+from __future__ import annotations
+
+import json
+import zlib
+from pathlib import Path
+
+import pytest
+
+from db.card_writer import mark_card_not_modified, write_card
+from db.connection import connect
+from ingest.cards import CardResult, build_card_result
+from tests.factories import add_model, new_db
+
+MODEL = "org/seg-model-7b"
+CARD_URL = f"https://huggingface.co/{MODEL}/resolve/main/README.md"
+SHA1, SHA2 = "1" * 40, "2" * 40
+
+CARD = """---
+license: mit
+language: [en, fr]
+base_model: org/base
+datasets: org/data
+model-index:
+- name: seg
+  results:
+  - task: {type: image-segmentation}
+    dataset: {type: scene_parse_150, name: ADE20K}
+    metrics:
+    - {type: mean_iou, name: mIoU, value: 57.7}
+    - {type: pixel_acc, value: 85.1}
+---
+# Seg model
+Code at https://github.com/org/seg and paper arXiv:2112.01527.
+It has 6.5 billion parameters.
+
+## Uses
+- Segmenting street scenes.
+"""
+
+# The trace from a capability to its benchmark row, exactly as documented in docs/cards.md.
+TRACE_SQL = """
+SELECT c.name, c.confidence, e.kind, e.quote, r.dataset_name, r.metric_type, r.value, r.verified, r.source_url
+FROM capabilities c
+JOIN capability_evidence e ON e.capability_id = c.capability_id
+LEFT JOIN eval_results r ON r.eval_id = e.eval_id
+WHERE c.model_id = ?
+ORDER BY c.capability_id, e.rowid
+"""
+
+
+def _result(text: str = CARD, *, sha: str = SHA1, api: dict | None = None, status: str = "ok") -> CardResult:
+    return build_card_result(
+        MODEL,
+        status=status,
+        body=text.encode() if status == "ok" else None,
+        http_status=200,
+        etag='"etag-1"',
+        sha=sha,
+        source_url=CARD_URL,
+        fetched_at="2026-11-01T06:00:00Z",
+        api=api,
+        children={"adapter": 2},
+    )
+
+
+@pytest.fixture
+def conn(db_path: Path):
+    db = new_db(db_path)
+    add_model(db, MODEL, params=None, params_source=None)
+    db.conn.commit()
+    db.conn.close()
+    connection = connect(db_path)
+    yield connection
+    connection.close()
+
+
+def _count(conn, table: str) -> int:
+    return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def test_rows_are_written_with_provenance(conn) -> None:
+    result = _result()
+    write_card(conn, result)
+    card = conn.execute(
+        "SELECT status, sha, etag, source_url, size_bytes, text_zlib, front_matter FROM cards"
+    ).fetchone()
+    assert card[:5] == ("ok", SHA1, '"etag-1"', CARD_URL, len(CARD.encode()))
+    assert zlib.decompress(card[5]).decode() == CARD
+    assert json.loads(card[6])["license"] == "mit"
+    meta = conn.execute(
+        "SELECT license, languages, base_models, datasets, sha, fetched_at FROM card_metadata"
+    ).fetchone()
+    assert meta[0] == "MIT"
+    assert json.loads(meta[1]) == ["en", "fr"] and json.loads(meta[2]) == ["org/base"]
+    assert json.loads(meta[3]) == ["org/data"]
+    assert meta[4:] == (SHA1, "2026-11-01T06:00:00Z")
+    evals = conn.execute(
+        "SELECT metric_type, value, verified, source_url, sha FROM eval_results ORDER BY eval_id"
+    )
+    assert evals.fetchall() == [
+        ("mean_iou", 57.7, None, CARD_URL, SHA1),
+        ("pixel_acc", 85.1, None, CARD_URL, SHA1),
+    ]
+    links = set(conn.execute("SELECT kind, target FROM card_links"))
+    assert links == {("github", "org/seg"), ("arxiv", "2112.01527")}
+    paths = [row[0] for row in conn.execute("SELECT path FROM card_sections ORDER BY ord")]
+    assert paths == ["Seg model", "Seg model > Uses"]
+    assert _count(conn, "capabilities") == len(result.capabilities)
+    assert _count(conn, "capability_evidence") == sum(len(c.evidence) for c in result.capabilities)
+    missing_sha = "SELECT count(*) FROM {} WHERE sha IS NOT ? OR fetched_at IS NULL"
+    for table in ("card_sections", "card_links", "eval_results", "capabilities"):
+        assert conn.execute(missing_sha.format(table), (SHA1,)).fetchone()[0] == 0, table
+
+
+def test_rewrite_replaces_rows_without_duplicates(conn) -> None:
+    write_card(conn, _result())
+    counts = {
+        t: _count(conn, t)
+        for t in ("eval_results", "card_links", "card_sections", "capabilities", "capability_evidence")
+    }
+    write_card(conn, _result(sha=SHA2))
+    assert {t: _count(conn, t) for t in counts} == counts
+    assert conn.execute("SELECT DISTINCT sha FROM eval_results").fetchall() == [(SHA2,)]
+    shorter = CARD.replace("    - {type: pixel_acc, value: 85.1}\n", "")
+    write_card(conn, _result(shorter, sha=SHA2))
+    assert _count(conn, "eval_results") == 1
+
+
+def test_evidence_joins_to_the_new_eval_rows_in_one_query(conn) -> None:
+    write_card(conn, _result())
+    write_card(conn, _result(sha=SHA2))  # eval_ids change on rewrite; evidence must follow
+    rows = [row for row in conn.execute(TRACE_SQL, (MODEL,)) if row[2] == "eval_result"]
+    assert [(r[4], r[5], r[6]) for r in rows] == [("ADE20K", "mean_iou", 57.7), ("ADE20K", "pixel_acc", 85.1)]
+    assert all(r[3] == str(r[6]) for r in rows)  # the quote is the value as written
+    dangling = "SELECT count(*) FROM capability_evidence WHERE kind = 'eval_result' AND eval_id IS NULL"
+    assert conn.execute(dangling).fetchone()[0] == 0
+
+
+def test_params_claim_fills_null_params(conn) -> None:
+    write_card(conn, _result())
+    assert conn.execute("SELECT params, params_source FROM models").fetchone() == (6_500_000_000, "card_text")
+    stored = conn.execute(
+        "SELECT params_claim, params_claim_source, params_claim_evidence FROM card_metadata"
+    )
+    assert stored.fetchone() == (6_500_000_000, "card_text", "It has 6.5 billion parameters.")
+
+
+def test_params_claim_never_overwrites_api_counts(conn) -> None:
+    conn.execute("UPDATE models SET params = 6738415616, params_source = 'safetensors.total'")
+    conn.commit()
+    write_card(conn, _result())
+    assert conn.execute("SELECT params, params_source FROM models").fetchone() == (
+        6738415616,
+        "safetensors.total",
+    )
+
+
+def test_params_claim_replaces_an_earlier_card_claim_and_falls_back_to_name(conn) -> None:
+    conn.execute("UPDATE models SET params = 123, params_source = 'card_text'")
+    conn.commit()
+    write_card(conn, _result(CARD.replace("It has 6.5 billion parameters.\n", "")))
+    # No prose claim left: the name 'seg-model-7b' is the last resort.
+    assert conn.execute("SELECT params, params_source FROM models").fetchone() == (
+        7_000_000_000,
+        "model_name",
+    )
+
+
+def test_missing_card_still_records_status_and_clears_old_rows(conn) -> None:
+    write_card(conn, _result())
+    write_card(conn, _result(status="missing"))
+    card = conn.execute("SELECT status, text_zlib, size_bytes, parse_error FROM cards").fetchone()
+    assert card == ("missing", None, None, None)
+    assert _count(conn, "eval_results") == 0 and _count(conn, "card_sections") == 0
+    assert _count(conn, "card_links") == 0
+
+
+def test_conflicts_are_stored_as_json(conn) -> None:
+    write_card(conn, _result(api={"tags": ["license:apache-2.0"]}))
+    field, values = conn.execute("SELECT field, values_by_source FROM fact_conflicts").fetchone()
+    assert field == "license" and json.loads(values) == {"card": "MIT", "tags": "Apache-2.0"}
+
+
+def test_unknown_model_writes_nothing(conn) -> None:
+    other = build_card_result(
+        "nobody/unknown",
+        status="ok",
+        body=CARD.encode(),
+        http_status=200,
+        etag=None,
+        sha=SHA1,
+        source_url="https://x",
+        fetched_at="2026-11-01T06:00:00Z",
+    )
+    write_card(conn, other)
+    assert _count(conn, "cards") == 0 and _count(conn, "capabilities") == 0
+
+
+def test_absent_facts_are_null_not_empty(conn) -> None:
+    write_card(conn, _result("# Just a title\n"))
+    row = conn.execute("SELECT license, languages, base_models, tags, gating FROM card_metadata").fetchone()
+    assert row == (None, None, None, None, None)
+    assert conn.execute("SELECT parse_error, front_matter FROM cards").fetchone() == (None, None)
+
+
+def test_mark_not_modified_updates_only_sha_and_fetched_at(conn) -> None:
+    write_card(conn, _result())
+    before = {
+        t: conn.execute(f"SELECT * FROM {t}").fetchall() for t in ("card_metadata", "eval_results", "models")
+    }
+    card_before = conn.execute("SELECT status, etag, text_zlib, size_bytes FROM cards").fetchone()
+    mark_card_not_modified(conn, MODEL, sha=SHA2, fetched_at="2026-11-02T06:00:00Z")
+    assert conn.execute("SELECT sha, fetched_at FROM cards").fetchone() == (SHA2, "2026-11-02T06:00:00Z")
+    assert conn.execute("SELECT status, etag, text_zlib, size_bytes FROM cards").fetchone() == card_before
+    assert {t: conn.execute(f"SELECT * FROM {t}").fetchall() for t in before} == before
