@@ -23,8 +23,10 @@ NOT_REPORTED = "not reported by the Hub"
 NEEDS_RECRAWL = "not fetched yet: run hubcrawl recrawl"
 NO_LICENSE = "no license declared in the card or the tags"
 NO_PARAMS = "not reported: no safetensors or GGUF metadata and no count in the card"
-NO_SPACES = "not fetched yet: Spaces come from the model info endpoint (run hubcrawl recrawl)"
-NO_DERIVATIVES = "not fetched yet: derivative counts come from the model info endpoint (run hubcrawl recrawl)"
+NO_SPACES = "not fetched yet: Spaces come from the model info endpoint, run hubcrawl recrawl"
+NO_DERIVATIVES = (
+    "not fetched yet: exact derivative counts come from the model info endpoint, run hubcrawl recrawl"
+)
 NO_CARD = "no model card fetched yet: run hubcrawl recrawl"
 NO_TASK_LABEL = "no task"
 

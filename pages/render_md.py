@@ -104,7 +104,7 @@ def evals_md(model: ModelView) -> list[str]:
 def breakdown_md(model: ModelView) -> list[str]:
     lines = [f"### Score breakdown of {md_escape(model.model_id)}", ""]
     if model.breakdown is None:
-        return [*lines, f"Not scored yet ({md_escape(model.scores['overall'].missing)}).", ""]
+        return [*lines, f"No breakdown: {md_escape(model.scores['overall'].missing)}.", ""]
     b = model.breakdown
     lines.append(f"Config {md_escape(b.config_version)}, as of {md_escape(b.as_of)}.")
     lines += [
