@@ -1,15 +1,43 @@
-"""`hubcrawl explain` (not implemented yet)."""
+"""`hubcrawl explain`: show every signal behind a model's score, as stored by `hubcrawl score`."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
-HELP = "explain (not implemented yet)"
+from scoring.explain import load_score, render_json, render_text
+
+HELP = "show how a model's score was computed: every signal, weight and contribution"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    pass
+    parser.add_argument("model_id", help="model id as on the Hub, e.g. openai/whisper-large-v3")
+    parser.add_argument("--json", action="store_true", help="print the stored record as JSON")
 
 
 def run(args: argparse.Namespace) -> int:
-    raise SystemExit("hubcrawl explain: not implemented yet")
+    from db import open_db
+
+    if not Path(args.db).exists():
+        print(f"hubcrawl explain: database not found: {args.db}", file=sys.stderr)
+        return 1
+    db = open_db(args.db)
+    try:
+        known = db.conn.execute(
+            "SELECT removed_at FROM models WHERE model_id = ?", (args.model_id,)
+        ).fetchone()
+        record = load_score(db.conn, args.model_id) if known else None
+    finally:
+        db.conn.close()
+    if record is None:
+        if not known:
+            reason = "unknown model (not in the database)"
+        elif known[0] is not None:
+            reason = f"removed from the Hub on {known[0]}; removed models are not scored"
+        else:
+            reason = "not scored yet (run: hubcrawl score)"
+        print(f"hubcrawl explain: {args.model_id}: {reason}", file=sys.stderr)
+        return 1
+    sys.stdout.write(render_json(record) if args.json else render_text(record))
+    return 0

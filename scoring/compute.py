@@ -1,0 +1,134 @@
+"""The score arithmetic, vectorized over all models at once (numpy).
+
+For one dimension with signals i (raw value S_i, cap T_i, weight a_i), over the signals the model has:
+
+    score = 100 * sum_i a_i * t(S_i, T_i) / sum_i a_i        t = log(1+S) / log(1+max(S, T))  (OpenSSF)
+
+`weight_used_i = a_i / sum(a)` (0 for a missing signal) and `contribution_i = 100 * t_i * weight_used_i`,
+so a dimension's contributions add up to its score. The overall score is the same weighted mean over the
+dimensions that have a score. Stored floats are rounded to DECIMALS places.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from scoring.config import DimensionConfig, ScoringConfig, SignalConfig
+from scoring.inputs import ScoringInputs
+
+DECIMALS = 4
+
+
+@dataclass
+class DimensionScores:
+    config: DimensionConfig
+    score: np.ndarray  # (n,) 0-100, NaN when the model has none of the dimension's signals
+    raw: np.ndarray  # (n, k) rounded raw values, NaN when missing
+    transformed: np.ndarray  # (n, k) in [0, 1], NaN when missing
+    weight_used: np.ndarray  # (n, k) renormalized weights, 0 when missing
+    contribution: np.ndarray  # (n, k) dimension points
+    pattern: np.ndarray  # (n,) bitmask of present signals: equal patterns share weight_used
+
+
+@dataclass
+class ScoreTable:
+    config: ScoringConfig
+    inputs: ScoringInputs
+    dimensions: list[DimensionScores]
+    overall: np.ndarray  # (n,)
+    overall_weights_used: np.ndarray  # (n, d)
+    overall_pattern: np.ndarray  # (n,)
+    percentile_global: np.ndarray  # (n,)
+    percentile_task: np.ndarray  # (n,) NaN for models without a task
+
+
+def transform(raw: np.ndarray, signal: SignalConfig) -> np.ndarray:
+    """Map raw values to [0, 1] (NaN stays NaN). Negative values clamp to 0, as in OpenSSF."""
+    value = np.clip(raw, 0.0, None)
+    cap = signal.cap
+    if signal.transform == "linear":
+        return np.minimum(value, cap) / cap
+    if signal.transform == "ratio":
+        return value / (value + cap)
+    return np.log1p(value) / np.log1p(np.maximum(value, cap))
+
+
+def weighted_mean(values: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Weighted mean per row over the non-NaN columns: (mean, weight_used, present). Mean is NaN for
+    rows with no present column."""
+    present = ~np.isnan(values)
+    total = present @ weights
+    with np.errstate(invalid="ignore", divide="ignore"):
+        weight_used = np.where(present, weights, 0.0) / total[:, None]
+    weight_used = np.nan_to_num(weight_used, nan=0.0)
+    mean = np.where(total > 0, (np.nan_to_num(values) * weight_used).sum(axis=1), np.nan)
+    return mean, weight_used, present
+
+
+def score_dimension(inputs: ScoringInputs, dimension: DimensionConfig) -> DimensionScores:
+    raw = np.column_stack([inputs.raw[s.name] for s in dimension.signals]).round(DECIMALS)
+    if dimension.name == "momentum":
+        raw[~inputs.has_history] = np.nan
+    transformed = np.column_stack([transform(raw[:, j], s) for j, s in enumerate(dimension.signals)])
+    weights = np.array([s.weight for s in dimension.signals])
+    mean, weight_used, present = weighted_mean(transformed, weights)
+    transformed = transformed.round(DECIMALS)
+    weight_used = weight_used.round(DECIMALS)
+    contribution = (100.0 * np.nan_to_num(transformed) * weight_used).round(DECIMALS)
+    pattern = (present * (1 << np.arange(len(weights)))).sum(axis=1)
+    return DimensionScores(dimension, (100.0 * mean).round(DECIMALS), raw, transformed, weight_used,
+                           contribution, pattern)
+
+
+def percentile_ranks(values: np.ndarray, groups: np.ndarray | None = None) -> np.ndarray:
+    """Percent of the group (or of all models) scoring at or below each value: ties share a percentile,
+    the best model of a group gets 100. `groups` are int codes; rows with code -1 get NaN."""
+    n = len(values)
+    if n == 0:
+        return np.zeros(0)
+    # Integer keys make ties exact: values are already rounded to DECIMALS.
+    key = np.rint(values * 10**DECIMALS).astype(np.int64)
+    if groups is None:
+        ordered = np.sort(key)
+        return (100.0 * np.searchsorted(ordered, key, side="right") / n).round(DECIMALS)
+    span = int(key.max()) + 1
+    grouped = groups.astype(np.int64) * span + key
+    ordered = np.sort(grouped)
+    at_or_below = np.searchsorted(ordered, grouped, side="right") - np.searchsorted(
+        ordered, groups.astype(np.int64) * span, side="left"
+    )
+    sizes = np.bincount(groups[groups >= 0], minlength=int(groups.max()) + 1)
+    result = np.full(n, np.nan)
+    has_group = groups >= 0
+    result[has_group] = 100.0 * at_or_below[has_group] / sizes[groups[has_group]]
+    return result.round(DECIMALS)
+
+
+def task_codes(tasks: list[str | None]) -> np.ndarray:
+    """pipeline_tag -> int code; -1 for models without a task (they get no within-task percentile)."""
+    codes: dict[str, int] = {}
+    return np.fromiter((-1 if t is None else codes.setdefault(t, len(codes)) for t in tasks),
+                       dtype=np.int64, count=len(tasks))
+
+
+def compute_scores(inputs: ScoringInputs, config: ScoringConfig) -> ScoreTable:
+    dimensions = [score_dimension(inputs, d) for d in config.dimensions]
+    scores = np.column_stack([d.score for d in dimensions]) if dimensions else np.zeros((inputs.size, 0))
+    weights = np.array([config.overall_weights[d.config.name] for d in dimensions])
+    overall, weights_used, present = weighted_mean(scores, weights)
+    # Every model has quality signals that are never missing, so an all-missing row cannot happen with
+    # the shipped config; a custom config could produce one, and `overall` is NOT NULL: store 0.
+    overall = np.nan_to_num(overall, nan=0.0).round(DECIMALS)
+    pattern = (present * (1 << np.arange(len(weights)))).sum(axis=1)
+    return ScoreTable(
+        config=config,
+        inputs=inputs,
+        dimensions=dimensions,
+        overall=overall,
+        overall_weights_used=weights_used.round(DECIMALS),
+        overall_pattern=pattern,
+        percentile_global=percentile_ranks(overall),
+        percentile_task=percentile_ranks(overall, task_codes(inputs.tasks)),
+    )

@@ -1,0 +1,102 @@
+"""Render a stored score as text: every signal with its raw value, transform, weight and contribution.
+
+Numbers use one fixed locale (en-US: 111,143); a missing value prints as "—" followed by the reason,
+never as None/nan/null.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+MISSING = "—"
+
+_SCORE_COLUMNS = ("model_id", "config_version", "computed_at", "overall", "adoption", "quality", "ecosystem",
+                  "momentum", "percentile_global", "percentile_task", "breakdown")
+
+
+def load_score(conn: sqlite3.Connection, model_id: str) -> dict[str, Any] | None:
+    """The scores row of a model (breakdown parsed) plus its task; None when it was not scored."""
+    row = conn.execute(
+        f"SELECT {', '.join('s.' + c for c in _SCORE_COLUMNS)}, m.pipeline_tag "
+        "FROM scores s JOIN models m ON m.model_id = s.model_id WHERE s.model_id = ?",
+        (model_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    record = dict(zip((*_SCORE_COLUMNS, "task"), row, strict=True))
+    record["breakdown"] = json.loads(record["breakdown"])
+    return record
+
+
+def format_number(value: float | int | None, decimals: int = 4) -> str:
+    """en-US grouping, trailing zeros trimmed: 111143 -> '111,143', 0.61270 -> '0.6127'; None -> '—'."""
+    if value is None or value != value:
+        return MISSING
+    if isinstance(value, int) or float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.{decimals}f}".rstrip("0").rstrip(".")
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    return lines
+
+
+def _signal_row(signal: dict[str, Any]) -> list[str]:
+    raw = format_number(signal["raw"])
+    if signal["raw"] is None:
+        raw = f"{MISSING} ({signal.get('missing', 'not available')})"
+    return [
+        signal["name"],
+        raw,
+        format_number(signal["cap"]),
+        format_number(signal["transformed"]),
+        format_number(signal["weight"]),
+        format_number(signal["weight_used"]),
+        format_number(signal["contribution"]),
+        signal["source"],
+        signal["fetched_at"] or MISSING,
+    ]
+
+
+def render_text(record: dict[str, Any]) -> str:
+    breakdown = record["breakdown"]
+    overall = breakdown["overall"]
+    task = record["task"]
+    lines = [
+        f"{record['model_id']}",
+        f"overall score   {format_number(record['overall'], 1)} / 100",
+        f"percentile      {format_number(record['percentile_global'], 1)} of all scored models; "
+        + (f"{format_number(record['percentile_task'], 1)} within task {task}" if task
+           else f"{MISSING} within task (the model has no pipeline_tag)"),
+        f"config version  {breakdown['config_version']}",
+        f"computed_at     {record['computed_at']} (the data's as-of time: latest models.fetched_at)",
+        "",
+    ]
+    dimension_rows = []
+    for name, dim in breakdown["dimensions"].items():
+        score = (format_number(dim["score"], 1) if dim["score"] is not None
+                 else f"{MISSING} ({dim.get('missing', 'no signals')})")
+        used = overall["weights_used"].get(name)
+        dimension_rows.append([name, score, format_number(overall["weights"][name]),
+                               format_number(used) if used is not None else f"{MISSING} (dropped)"])
+    lines += _table(["dimension", "score", "weight", "weight used"], dimension_rows)
+    headers = ["signal", "raw", "cap", "transformed", "weight", "weight used", "contribution", "source",
+               "fetched_at"]
+    for name, dim in breakdown["dimensions"].items():
+        shown = format_number(dim["score"], 1) if dim["score"] is not None else MISSING
+        lines += ["", f"{name}: {shown}"]
+        if not dim["signals"]:
+            lines.append(f"  {MISSING} {dim.get('missing', 'no signals')}")
+            continue
+        lines += ["  " + line for line in _table(headers, [_signal_row(s) for s in dim["signals"]])]
+    return "\n".join(lines) + "\n"
+
+
+def render_json(record: dict[str, Any]) -> str:
+    return json.dumps(record, indent=2, ensure_ascii=False) + "\n"
