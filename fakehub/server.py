@@ -84,7 +84,9 @@ class FakeHub:
             self._requests.clear()
 
     def start(self) -> FakeHub:
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="fakehub", daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="fakehub", daemon=True
+        )
         self._thread.start()
         return self
 
