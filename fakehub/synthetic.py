@@ -149,7 +149,7 @@ def _make_record(
     rng: random.Random, index: int, model_id: str, author: str, kind: Kind, earlier: list[dict]
 ) -> dict:
     created = _created_at(rng)
-    downloads = _heavy_tail(rng, 0.35, 3.0, 1.6)
+    downloads = _heavy_tail(rng, 0.35, 3.0, 2.2)
     likes = int(downloads**0.5 * rng.random() * 0.8)
     relation, parents = _pick_parents(rng, kind, earlier)
     license_value, license_tag, license_name, license_link, _ = rng.choices(
@@ -287,9 +287,11 @@ def _siblings(kind: Kind) -> list[dict]:
 
 
 def _spaces(rng: random.Random, model_id: str, downloads: int) -> list[str] | None:
+    """Few or no Spaces for most models; popular ones may pass the 100 that the info body shows."""
     if downloads < 5_000:
         return [] if rng.random() < 0.5 else None
-    count = min(150, int(downloads**0.35 * rng.random()))  # popular models can pass the 100 cap
+    popular = downloads > 50_000 and rng.random() < 0.3
+    count = rng.randint(101, 150) if popular else rng.randint(1, 30)
     name = model_id.split("/")[-1].lower()
     return [f"space-user{rng.randint(0, 9999)}/{name}-demo-{index}" for index in range(count)]
 
