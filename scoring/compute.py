@@ -74,9 +74,10 @@ def score_dimension(inputs: ScoringInputs, dimension: DimensionConfig) -> Dimens
     transformed = np.column_stack([transform(raw[:, j], s) for j, s in enumerate(dimension.signals)])
     weights = np.array([s.weight for s in dimension.signals])
     mean, weight_used, present = weighted_mean(transformed, weights)
+    # Contributions from the unrounded factors, so that they add up to the score (up to rounding).
+    contribution = (100.0 * np.nan_to_num(transformed) * weight_used).round(DECIMALS)
     transformed = transformed.round(DECIMALS)
     weight_used = weight_used.round(DECIMALS)
-    contribution = (100.0 * np.nan_to_num(transformed) * weight_used).round(DECIMALS)
     pattern = (present * (1 << np.arange(len(weights)))).sum(axis=1)
     return DimensionScores(dimension, (100.0 * mean).round(DECIMALS), raw, transformed, weight_used,
                            contribution, pattern)

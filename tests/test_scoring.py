@@ -1,0 +1,357 @@
+"""Scoring arithmetic and the stored breakdown, on real migrated SQLite files (tests/factories.py).
+
+Expected values are derived from the inputs with the documented formula (docs/scoring.md), computed here
+with `math`, independently of the numpy implementation.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import factories as f
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from db.connection import connect
+from scoring.compute import compute_scores, percentile_ranks
+from scoring.config import load_config
+from scoring.inputs import NO_TIME, ScoringInputs, Timestamps, load_inputs
+from scoring.signals import SIGNALS
+from scoring.store import score_database, score_rows
+
+CONFIG = load_config()
+SIGNAL_CAPS = {s.name: s.cap for d in CONFIG.dimensions for s in d.signals}
+SIGNAL_WEIGHTS = {d.name: {s.name: s.weight for s in d.signals} for d in CONFIG.dimensions}
+ALL_SIGNALS = sorted({s.name for d in CONFIG.dimensions for s in d.signals})
+
+
+def openssf(value: float, cap: float) -> float:
+    return math.log(1 + value) / math.log(1 + max(value, cap))
+
+
+def scored(db_path) -> dict[str, dict]:
+    """Score the database; return each model's scores row, breakdown parsed."""
+    score_database(db_path)
+    conn = connect(db_path)
+    conn.row_factory = lambda cursor, row: {c[0]: v for c, v in zip(cursor.description, row, strict=True)}
+    rows = conn.execute("SELECT * FROM scores ORDER BY model_id").fetchall()
+    conn.close()
+    for row in rows:
+        row["breakdown"] = json.loads(row["breakdown"])
+    return {row["model_id"]: row for row in rows}
+
+
+def signal(row: dict, dimension: str, name: str) -> dict:
+    return next(s for s in row["breakdown"]["dimensions"][dimension]["signals"] if s["name"] == name)
+
+
+# --- in-memory inputs for property tests: the real compute code over arbitrary signal values ---------------
+
+def make_inputs(models: list[dict[str, float | None]], history: list[bool] | None = None) -> ScoringInputs:
+    n = len(models)
+    stamps = Timestamps()
+    code = stamps.code(f.FETCHED_AT)
+    raw = {name: np.array([np.nan if m.get(name) is None else m[name] for m in models], dtype=float)
+           for name in ALL_SIGNALS}
+    return ScoringInputs(
+        model_ids=[f"org/m{i:04d}" for i in range(n)],
+        tasks=["text-generation"] * n,
+        as_of=f.FETCHED_AT,
+        raw=raw,
+        fetched={name: np.where(np.isnan(v), NO_TIME, code) for name, v in raw.items()},
+        variant={name: np.zeros(n, dtype=np.int64) for name in ALL_SIGNALS},
+        has_history=np.array(history if history is not None else [True] * n, dtype=bool),
+        timestamps=stamps,
+    )
+
+
+def signal_value(name: str) -> st.SearchStrategy[float | None]:
+    """Plausible raw values, or None (missing); presence facts stay within their graded range."""
+    cap = SIGNAL_CAPS[name]
+    if cap <= 4:  # graded facts (linear transform) and growth ratios
+        values = st.floats(min_value=0, max_value=cap if name.endswith("growth") is False else 50)
+    else:
+        values = st.integers(min_value=0, max_value=int(cap) * 100).map(float)
+    return st.one_of(st.none(), values)
+
+
+model_signals = st.fixed_dictionaries({name: signal_value(name) for name in ALL_SIGNALS})
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(model_signals, min_size=1, max_size=8), st.lists(st.booleans(), min_size=8, max_size=8))
+def test_every_score_is_between_0_and_100(models, history):
+    table = compute_scores(make_inputs(models, history[: len(models)]), CONFIG)
+    assert np.all((table.overall >= 0) & (table.overall <= 100))
+    for dim in table.dimensions:
+        present = dim.score[~np.isnan(dim.score)]
+        assert np.all((present >= 0) & (present <= 100))
+        # A dimension score is NULL exactly when none of its signals is present.
+        assert np.array_equal(np.isnan(dim.score), np.isnan(dim.raw).all(axis=1))
+    for pct in (table.percentile_global, table.percentile_task):
+        assert np.all((pct > 0) & (pct <= 100))
+
+
+@pytest.mark.parametrize(
+    ("name", "dimensions"),
+    [
+        ("downloads_30d", ["adoption"]),
+        ("downloads_all_time", ["adoption"]),
+        ("likes", ["adoption"]),
+        ("spaces", ["adoption", "ecosystem"]),
+        ("finetunes", ["ecosystem"]),
+        ("adapters", ["ecosystem"]),
+        ("quantized", ["ecosystem"]),
+        ("merges", ["ecosystem"]),
+    ],
+)
+@settings(max_examples=40, deadline=None)
+@given(base=model_signals, low=st.integers(0, 10**9), extra=st.integers(0, 10**9))
+def test_more_of_a_signal_never_lowers_its_dimensions_or_overall(name, dimensions, base, low, extra):
+    less = dict(base, **{name: float(low)})
+    more = dict(base, **{name: float(low + extra)})
+    table = compute_scores(make_inputs([less, more]), CONFIG)
+    assert table.overall[1] >= table.overall[0]
+    for dim in table.dimensions:
+        if dim.config.name in dimensions:
+            assert dim.score[1] >= dim.score[0]
+
+
+def test_transform_is_the_openssf_formula():
+    values = [0, 1, 9, 111_143, 10_000_000, 5 * 10**9]
+    models = [{"downloads_30d": float(v)} for v in values]
+    table = compute_scores(make_inputs(models), CONFIG)
+    adoption = next(d for d in table.dimensions if d.config.name == "adoption")
+    cap = SIGNAL_CAPS["downloads_30d"]
+    for i, v in enumerate(values):
+        assert adoption.transformed[i, 0] == pytest.approx(openssf(v, cap), abs=1e-4)
+    assert adoption.transformed[-1, 0] == 1.0  # beyond the cap saturates at 1
+
+
+def test_percentile_ties_share_a_percentile_and_the_best_gets_100():
+    values = np.array([10.0, 20.0, 20.0, 30.0])
+    assert percentile_ranks(values).tolist() == [25.0, 75.0, 75.0, 100.0]
+    groups = np.array([0, 0, 1, -1])
+    within = percentile_ranks(values, groups)
+    assert within[:3].tolist() == [50.0, 100.0, 100.0]
+    assert math.isnan(within[3])
+
+
+# --- real databases ----------------------------------------------------------------------------------------
+
+def test_missing_signal_drops_out_and_weights_renormalize(db_path):
+    db = f.new_db(db_path)
+    f.add_model(db, "org/has-spaces", downloads=111_143, downloads_all_time=2_000_000, likes=321)
+    f.add_spaces(db, "org/has-spaces", [f"user/space-{i}" for i in range(7)])
+    f.add_model(db, "org/no-spaces", downloads=111_143, downloads_all_time=2_000_000, likes=321,
+                spaces_count=None)
+    db.conn.commit()
+    rows = scored(db_path)
+
+    weights = SIGNAL_WEIGHTS["adoption"]
+    raw = {"downloads_30d": 111_143, "downloads_all_time": 2_000_000, "likes": 321}
+    without = sum(weights[k] * openssf(v, SIGNAL_CAPS[k]) for k, v in raw.items()) / sum(
+        weights[k] for k in raw)
+    row = rows["org/no-spaces"]
+    assert row["adoption"] == pytest.approx(100 * without, abs=1e-3)
+    spaces = signal(row, "adoption", "spaces")
+    assert spaces["raw"] is None and spaces["transformed"] is None and spaces["fetched_at"] is None
+    assert spaces["weight_used"] == 0 and spaces["contribution"] == 0
+    assert "not fetched" in spaces["missing"]
+
+    raw_with = {**raw, "spaces": 7}
+    with_spaces = sum(weights[k] * openssf(v, SIGNAL_CAPS[k]) for k, v in raw_with.items()) / sum(
+        weights.values())
+    assert rows["org/has-spaces"]["adoption"] == pytest.approx(100 * with_spaces, abs=1e-3)
+
+    for model in rows.values():
+        for dim in model["breakdown"]["dimensions"].values():
+            if dim["score"] is None:
+                continue
+            assert sum(s["weight_used"] for s in dim["signals"]) == pytest.approx(1, abs=1e-3)
+            assert sum(s["contribution"] for s in dim["signals"]) == pytest.approx(dim["score"], abs=1e-3)
+        overall = model["breakdown"]["overall"]
+        assert sum(overall["weights_used"].values()) == pytest.approx(1, abs=1e-3)
+        assert overall["score"] == model["overall"]
+
+
+def test_momentum_needs_two_snapshots(db_path):
+    db = f.new_db(db_path)
+    f.add_model(db, "org/one-snapshot")
+    f.add_snapshot(db, "org/one-snapshot", "2026-11-01T06:00:00Z", downloads=1000, likes=10)
+    f.add_model(db, "org/two-snapshots")
+    f.add_snapshot(db, "org/two-snapshots", "2026-10-01T06:00:00Z", downloads=1000, likes=10)
+    f.add_snapshot(db, "org/two-snapshots", "2026-10-15T06:00:00Z", downloads=3000, likes=10)
+    f.add_snapshot(db, "org/two-snapshots", "2026-11-01T06:00:00Z", downloads=4000, likes=10)
+    db.conn.commit()
+    rows = scored(db_path)
+
+    one = rows["org/one-snapshot"]
+    assert one["momentum"] is None
+    assert one["breakdown"]["dimensions"]["momentum"] == {
+        "score": None, "signals": [], "missing": "needs at least 2 snapshots"}
+    assert "momentum" not in one["breakdown"]["overall"]["weights_used"]
+
+    two = rows["org/two-snapshots"]
+    # Only the two most recent snapshots count: 3000 -> 4000 downloads, likes flat.
+    weights = SIGNAL_WEIGHTS["momentum"]
+    downloads_t = (4001 / 3001) / (4001 / 3001 + 1)
+    likes_t = 0.5  # no change maps to the midpoint
+    expected = 100 * (weights["downloads_growth"] * downloads_t + weights["likes_growth"] * likes_t) / sum(
+        weights.values())
+    assert two["momentum"] == pytest.approx(expected, abs=1e-3)
+    assert signal(two, "momentum", "downloads_growth")["fetched_at"] == "2026-11-01T06:00:00Z"
+
+
+def test_scoring_twice_gives_byte_identical_rows_and_records_the_config(db_path):
+    db = f.new_db(db_path)
+    for i in range(5):
+        f.add_model(db, f"org/model-{i}", downloads=10**i, fetched_at=f"2026-11-0{i + 1}T06:00:00Z")
+    f.add_edge(db, "org/model-1", "org/model-0", "finetune")
+    db.conn.commit()
+
+    def dump() -> list[tuple]:
+        score_database(db_path)
+        conn = connect(db_path)
+        rows = conn.execute("SELECT * FROM scores ORDER BY model_id").fetchall()
+        conn.close()
+        return rows
+
+    first, second = dump(), dump()
+    assert first == second and len(first) == 5
+    for row in first:
+        assert row[1] == CONFIG.version
+        assert row[2] == "2026-11-05T06:00:00Z"  # computed_at: the latest fetched_at, not the wall clock
+        assert json.loads(row[10])["config_version"] == CONFIG.version
+
+
+def test_percentiles_within_task_and_globally(db_path):
+    db = f.new_db(db_path)
+    # Identical except 30-day downloads, so overall follows downloads: t1 > i1 > t2 = t3 > n1.
+    f.add_model(db, "org/t1", pipeline_tag="text-generation", downloads=1_000_000)
+    f.add_model(db, "org/i1", pipeline_tag="text-to-image", downloads=100_000)
+    f.add_model(db, "org/t2", pipeline_tag="text-generation", downloads=1_000)
+    f.add_model(db, "org/t3", pipeline_tag="text-generation", downloads=1_000)
+    f.add_model(db, "org/n1", pipeline_tag=None, downloads=10)
+    db.conn.commit()
+    rows = scored(db_path)
+    assert rows["org/t1"]["overall"] > rows["org/i1"]["overall"] > rows["org/t2"]["overall"]
+    assert rows["org/t2"]["overall"] == rows["org/t3"]["overall"] > rows["org/n1"]["overall"]
+    # Global: percent of the 5 models at or below.
+    expected_global = {"org/t1": 100, "org/i1": 80, "org/t2": 60, "org/t3": 60, "org/n1": 20}
+    assert {m: r["percentile_global"] for m, r in rows.items()} == expected_global
+    # Within text-generation (3 models): t1 beats both others; t2 and t3 tie at 2 of 3.
+    assert rows["org/t1"]["percentile_task"] == 100
+    assert rows["org/t2"]["percentile_task"] == rows["org/t3"]["percentile_task"] == pytest.approx(200 / 3,
+                                                                                                   abs=1e-3)
+    assert rows["org/i1"]["percentile_task"] == 100  # alone in its task
+    assert rows["org/n1"]["percentile_task"] is None  # no task, no peer group
+
+
+def test_removed_models_are_not_scored_and_lose_stale_scores(db_path):
+    db = f.new_db(db_path)
+    f.add_model(db, "org/alive")
+    f.add_model(db, "org/gone")
+    db.conn.commit()
+    assert set(scored(db_path)) == {"org/alive", "org/gone"}
+    db["models"].update("org/gone", {"removed_at": "2026-11-02T06:00:00Z"})
+    db.conn.commit()
+    assert set(scored(db_path)) == {"org/alive"}
+
+
+def test_derivatives_take_the_larger_of_edges_and_api_counts(db_path):
+    db = f.new_db(db_path)
+    f.add_model(db, "org/base")
+    for i in range(3):
+        f.add_edge(db, f"fan/tune-{i}", "org/base", "finetune")
+    f.add_edge(db, "fan/tune-0", "org/base", "finetune", source="card")  # same child, two sources: once
+    f.add_edge(db, "fan/q-0", "org/base", "quantized")
+    db["model_children"].insert_all([
+        {"model_id": "org/base", "relation": "finetune", "count": 2, "source": "api.childrenModelCount",
+         "fetched_at": "2026-10-30T06:00:00Z"},
+        {"model_id": "org/base", "relation": "quantized", "count": 40, "source": "api.childrenModelCount",
+         "fetched_at": "2026-10-30T06:00:00Z"},
+    ])
+    db.conn.commit()
+    row = scored(db_path)["org/base"]
+    finetunes = signal(row, "ecosystem", "finetunes")
+    assert finetunes["raw"] == 3 and finetunes["source"].startswith("model_edges")
+    quantized = signal(row, "ecosystem", "quantized")
+    assert quantized["raw"] == 40 and quantized["source"].startswith("model_children")
+    assert quantized["fetched_at"] == "2026-10-30T06:00:00Z"
+    assert signal(row, "ecosystem", "adapters")["raw"] == 0
+
+
+def test_card_completeness_counts_topics_by_keyword(db_path):
+    db = f.new_db(db_path)
+    f.add_model(db, "org/full")
+    f.add_card(db, "org/full", sections=[
+        ("Uses > Direct Use", "text"), ("Bias, Risks, and LIMITATIONS", "text"),
+        ("Training Details > Training Data", "text"), ("Evaluation > Results", "text")])
+    f.add_model(db, "org/partial")
+    f.add_card(db, "org/partial", sections=[("Model Description", "text"), ("How to use", "text")])
+    f.add_model(db, "org/no-card-on-hub")
+    f.add_card(db, "org/no-card-on-hub", status="missing")
+    f.add_model(db, "org/card-not-fetched")
+    db.conn.commit()
+    rows = scored(db_path)
+    assert signal(rows["org/full"], "quality", "card_completeness")["raw"] == 4
+    assert signal(rows["org/partial"], "quality", "card_completeness")["raw"] == 1
+    assert signal(rows["org/no-card-on-hub"], "quality", "card_completeness")["raw"] == 0
+    unfetched = signal(rows["org/card-not-fetched"], "quality", "card_completeness")
+    assert unfetched["raw"] is None and unfetched["missing"] == SIGNALS["card_completeness"].missing_reason
+
+
+def test_verified_eval_results_weigh_more_than_self_reported(db_path):
+    db = f.new_db(db_path)
+    for model_id, verified in (("org/verified", True), ("org/claimed", False)):
+        f.add_model(db, model_id)
+        f.add_card(db, model_id)
+        f.add_eval(db, model_id, dataset="cais/mmlu", metric="accuracy", value=0.7, verified=verified)
+    db.conn.commit()
+    rows = scored(db_path)
+    assert rows["org/verified"]["quality"] > rows["org/claimed"]["quality"]
+
+
+def test_license_clarity_ranks_known_over_other_over_none(db_path):
+    db = f.new_db(db_path)
+    f.add_model(db, "org/a-known", license="Apache-2.0")
+    f.add_model(db, "org/b-named", license="other", license_name="custom", license_link="LICENSE")
+    f.add_model(db, "org/c-bare", license="other", license_name=None, license_link=None)
+    f.add_model(db, "org/d-none", license=None)
+    db.conn.commit()
+    rows = scored(db_path)
+    clarity = [signal(rows[m], "quality", "license_clarity")["raw"] for m in sorted(rows)]
+    assert clarity == sorted(clarity, reverse=True) and len(set(clarity)) == 4
+    assert clarity[-1] == 0
+
+
+def test_breakdown_follows_the_contract(db_path):
+    db = f.new_db(db_path)
+    f.add_model(db, "org/m", spaces_count=None)
+    db.conn.commit()
+    breakdown = scored(db_path)["org/m"]["breakdown"]
+    assert list(breakdown) == ["config_version", "as_of", "overall", "dimensions"]
+    assert list(breakdown["overall"]) == ["score", "weights", "weights_used"]
+    assert list(breakdown["dimensions"]) == ["adoption", "quality", "ecosystem", "momentum"]
+    keys = ["name", "raw", "cap", "transformed", "weight", "weight_used", "contribution", "source",
+            "fetched_at"]
+    for dim in breakdown["dimensions"].values():
+        for s in dim["signals"]:
+            assert list(s)[:9] == keys
+            assert list(s)[9:] == (["missing"] if s["raw"] is None else [])
+
+
+def test_score_rows_match_the_inputs_model_order(db_path):
+    db = f.new_db(db_path)
+    for name in ("org/b", "org/a", "org/c"):
+        f.add_model(db, name)
+    db.conn.commit()
+    conn = connect(db_path)
+    inputs = load_inputs(conn)
+    conn.close()
+    rows = list(score_rows(compute_scores(inputs, CONFIG)))
+    assert [r[0] for r in rows] == ["org/a", "org/b", "org/c"]
