@@ -7,10 +7,14 @@ shown with one decimal; the verdict reads these very strings, so it can never di
 from __future__ import annotations
 
 import math
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
 MISSING_MARK = "—"
+
+# Whitespace, control characters and quotes never belong in a link we emit.
+_UNSAFE_URL_CHARS = re.compile(r"[\s\x00-\x1f\x7f<>\"'`\\]")
 
 # Text that must never reach a reader: a missing value renders as MISSING_MARK plus a reason.
 FORBIDDEN_WORDS = ("None", "nan", "NaN", "undefined", "null")
@@ -95,7 +99,7 @@ def safe_url(url: str | None) -> str | None:
     if is_missing(url):
         return None
     url = url.strip()
-    if any(ch.isspace() or ord(ch) < 32 or ch in "<>\"'`\\" for ch in url):
+    if _UNSAFE_URL_CHARS.search(url):
         return None
     try:
         parts = urlsplit(url)

@@ -100,8 +100,11 @@ def model_json(model: ModelView) -> dict[str, Any]:
     return data
 
 
-def _dump(data: dict[str, Any]) -> str:
-    return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+def _dump(data: dict[str, Any], *, pretty: bool = True) -> str:
+    """Sorted keys always; `pretty=False` is the compact form the site writes (C encoder: much faster)."""
+    if pretty:
+        return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def compare_json(page: ComparePage) -> dict[str, Any]:
@@ -118,13 +121,16 @@ def compare_json(page: ComparePage) -> dict[str, Any]:
     }
 
 
-def render_compare_json(page: ComparePage) -> str:
-    return _dump(compare_json(page))
+def render_compare_json(page: ComparePage, *, pretty: bool = True) -> str:
+    return _dump(compare_json(page), pretty=pretty)
 
 
-def render_model_json(page: ModelPage) -> str:
-    return _dump({"as_of": page.as_of, "canonical": f"/{page.path}.html", "model": model_json(page.model)})
+def render_model_json(page: ModelPage, *, pretty: bool = True) -> str:
+    return _dump(
+        {"as_of": page.as_of, "canonical": f"/{page.path}.html", "model": model_json(page.model)},
+        pretty=pretty,
+    )
 
 
-def render_index_json(entries: list[dict[str, Any]], as_of: str | None) -> str:
-    return _dump({"as_of": as_of, "models": entries})
+def render_index_json(entries: list[dict[str, Any]], as_of: str | None, *, pretty: bool = True) -> str:
+    return _dump({"as_of": as_of, "models": entries}, pretty=pretty)

@@ -13,7 +13,7 @@ from pages.format import format_date, format_decimal, format_score, safe_url
 from pages.page import ComparePage, ModelPage
 from pages.table import Cell, Row
 
-_SPECIAL = set("\\`*[]<>|")
+_ESCAPES = str.maketrans({ch: f"\\{ch}" for ch in "\\`*[]<>|"})
 
 
 def md_escape(text: str | None) -> str:
@@ -21,7 +21,7 @@ def md_escape(text: str | None) -> str:
     if text is None:
         return "—"
     flat = " ".join(str(text).split())
-    return "".join(f"\\{ch}" if ch in _SPECIAL else ch for ch in flat)
+    return flat.translate(_ESCAPES)
 
 
 def md_link(text: str, url: str | None) -> str:

@@ -124,7 +124,7 @@ def _build_models(
             report,
         )
         _write(out, f"{page.path}.md", render_model_md(page), report)
-        _write(out, f"{page.path}.json", render_model_json(page), report)
+        _write(out, f"{page.path}.json", render_model_json(page, pretty=False), report)
         entry = index_entry(page.model)
         entry["as_of"] = page.as_of
         entries.append(entry)
@@ -152,7 +152,7 @@ def build_site(
         page = build_compare_page(load_pair(conn, a, b, ranks=ranks))
         _write(out, f"{page.path}.html", render_compare_html(page, root="../", base_url=base_url), report)
         _write(out, f"{page.path}.md", render_compare_md(page), report)
-        _write(out, f"{page.path}.json", render_compare_json(page), report)
+        _write(out, f"{page.path}.json", render_compare_json(page, pretty=False), report)
         for model_id in (a, b):
             pair_links.setdefault(model_id, []).append((f"{page.path}.html", page.title))
         index_pairs.append(
@@ -171,7 +171,7 @@ def build_site(
         render_index_html(_group_by_task(entries), index_pairs, as_of=as_of, base_url=base_url),
         report,
     )
-    _write(out, "index.json", render_index_json(entries, as_of), report)
+    _write(out, "index.json", render_index_json(entries, as_of, pretty=False), report)
     return report
 
 
