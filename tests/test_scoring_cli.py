@@ -1,0 +1,143 @@
+"""`hubcrawl score` and `hubcrawl explain` through the real CLI, and config validation."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import factories as f
+import pytest
+import yaml
+
+from scoring.config import DEFAULT_CONFIG_PATH, ConfigError, load_config
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+FORBIDDEN = re.compile(r"\b(None|nan|NaN|null|undefined)\b")
+
+
+def hubcrawl(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "hubcrawl", *args], cwd=REPO_ROOT, capture_output=True,
+                          text=True, timeout=120)
+
+
+@pytest.fixture
+def scored_db(db_path: Path) -> Path:
+    db = f.new_db(db_path)
+    f.add_model(db, "meta-llama/Llama-3.1-8B-Instruct", downloads=111_143, downloads_all_time=20_220_003,
+                likes=4_321, spaces_count=None, params=8_030_261_248, params_source="safetensors.total")
+    f.add_card(db, "meta-llama/Llama-3.1-8B-Instruct", sections=[("Intended Use", "text")])
+    f.add_model(db, "fan/llama-tune")
+    f.add_edge(db, "fan/llama-tune", "meta-llama/Llama-3.1-8B-Instruct", "finetune")
+    db.conn.commit()
+    result = hubcrawl("score", "--db", str(db_path))
+    assert result.returncode == 0, result.stderr
+    summary = r"scored 2 models in \d+\.\d s with config 2026\.11\.1 \(data as of 2026-11-01T06:00:00Z\)\n"
+    assert re.fullmatch(summary, result.stdout)
+    return db_path
+
+
+def test_explain_shows_every_signal_with_en_us_numbers(scored_db):
+    result = hubcrawl("explain", "meta-llama/Llama-3.1-8B-Instruct", "--db", str(scored_db))
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    config = load_config()
+    for dimension in config.dimensions:
+        assert dimension.name in out
+        if dimension.name != "momentum":  # no history yet: the dimension says why instead
+            for signal in dimension.signals:
+                assert signal.name in out
+    assert "needs at least 2 snapshots" in out
+    for number in ("111,143", "20,220,003", "4,321", "10,000,000"):
+        assert number in out
+    assert "— (not fetched" in out  # the missing spaces count, with its reason
+    assert config.version in out and "2026-11-01T06:00:00Z" in out
+    assert not FORBIDDEN.search(out)
+
+
+def test_explain_json_is_the_stored_record(scored_db):
+    result = hubcrawl("explain", "meta-llama/Llama-3.1-8B-Instruct", "--db", str(scored_db), "--json")
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert record["model_id"] == "meta-llama/Llama-3.1-8B-Instruct"
+    assert record["breakdown"]["overall"]["score"] == record["overall"]
+    finetunes = next(s for s in record["breakdown"]["dimensions"]["ecosystem"]["signals"]
+                     if s["name"] == "finetunes")
+    assert finetunes["raw"] == 1
+
+
+def test_explain_unknown_model_exits_1(scored_db):
+    result = hubcrawl("explain", "nobody/nothing", "--db", str(scored_db))
+    assert result.returncode == 1
+    assert "unknown model" in result.stderr and result.stdout == ""
+
+
+def test_explain_model_not_scored_yet_exits_1(scored_db):
+    db = f.new_db(scored_db)
+    f.add_model(db, "org/new-arrival")
+    db.conn.commit()
+    result = hubcrawl("explain", "org/new-arrival", "--db", str(scored_db))
+    assert result.returncode == 1 and "not scored yet" in result.stderr
+
+
+def test_score_without_database_fails_clearly(tmp_path):
+    missing = tmp_path / "absent.db"
+    result = hubcrawl("score", "--db", str(missing))
+    assert result.returncode != 0
+    assert "database not found" in result.stderr
+    assert not missing.exists()  # it must not create an empty database
+
+
+def test_score_with_invalid_config_fails_clearly(db_path, tmp_path):
+    f.new_db(db_path).conn.close()
+    config = yaml.safe_load(DEFAULT_CONFIG_PATH.read_text())
+    config["dimensions"]["adoption"]["signals"]["likes"]["weight"] = -1
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump(config))
+    result = hubcrawl("score", "--db", str(db_path), "--config", str(bad))
+    assert result.returncode != 0
+    assert "invalid config" in result.stderr and "likes.weight" in result.stderr
+
+
+def test_score_with_a_custom_config_records_its_version(db_path, tmp_path):
+    db = f.new_db(db_path)
+    f.add_model(db, "org/m")
+    db.conn.commit()
+    config = yaml.safe_load(DEFAULT_CONFIG_PATH.read_text())
+    config["version"] = "test.1"
+    custom = tmp_path / "custom.yaml"
+    custom.write_text(yaml.safe_dump(config, sort_keys=False))
+    assert hubcrawl("score", "--db", str(db_path), "--config", str(custom)).returncode == 0
+    assert db.execute("SELECT config_version FROM scores").fetchall() == [("test.1",)]
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda c: c["dimensions"]["adoption"]["signals"].update(stars={"weight": 1, "cap": 5}),
+         "unknown signal"),
+        (lambda c: c["dimensions"]["quality"]["signals"]["safetensors"].update(cap=0), "safetensors.cap"),
+        (lambda c: c["dimensions"]["adoption"]["signals"]["likes"].update(weight="high"), "likes.weight"),
+        (lambda c: c["dimensions"]["adoption"]["signals"]["likes"].update(transform="sqrt"), "transform"),
+        (lambda c: c["overall_weights"].update(vibes=1), "unknown dimension"),
+        (lambda c: c.update(version=""), "version"),
+        (lambda c: c["dimensions"]["quality"]["signals"].update(likes_growth={"weight": 1, "cap": 1}),
+         "momentum"),
+    ],
+)
+def test_config_validation_names_the_problem(tmp_path, edit, message):
+    config = yaml.safe_load(DEFAULT_CONFIG_PATH.read_text())
+    edit(config)
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(config))
+    with pytest.raises(ConfigError, match=message):
+        load_config(path)
+
+
+def test_config_that_is_not_yaml_is_rejected(tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text("version: [unclosed\n")
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        load_config(path)
