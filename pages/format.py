@@ -60,22 +60,26 @@ def format_int(value: int | None) -> str:
 
 
 def format_compact(value: int | None) -> str:
-    """Compact form for tight spots only ("111K", "2.0M", "7.2B"); always pair it with the exact number."""
+    """Compact form for tight spots only ("111K", "2.0M", "7.2B"); always pair it with the exact number.
+
+    Truncated, never rounded up, so a compact figure never overstates: 1,999,999 is "1.9M".
+    """
     if is_missing(value):
         return MISSING_MARK
     number = int(value)
-    for limit, suffix in ((10**12, "T"), (10**9, "B"), (10**6, "M")):
-        if abs(number) >= limit:
-            return f"{number / limit:.1f}{suffix}"
-    if abs(number) >= 10**3:
-        return f"{number // 10**3:,}K" if abs(number) >= 10**4 else f"{number / 10**3:.1f}K"
-    return str(number)
+    sign, number = ("-" if number < 0 else ""), abs(number)
+    for limit, suffix in ((10**12, "T"), (10**9, "B"), (10**6, "M"), (10**3, "K")):
+        if number >= limit:
+            if suffix == "K" and number >= 10**4:
+                return f"{sign}{number // limit:,}K"
+            tenths = number // (limit // 10)
+            return f"{sign}{tenths // 10:,}.{tenths % 10}{suffix}"
+    return f"{sign}{number}"
 
 
 def format_percentile(value: float | None) -> str:
-    """ "81.2nd percentile" reads oddly; "top 18.8%" is what people mean. We show "p81.2"."""
-    shown = round_score(value)
-    return MISSING_MARK if shown is None else f"p{shown:.1f}"
+    """A percentile at one decimal, like scores ("90.0"); the label around it says what it is."""
+    return format_score(value)
 
 
 def format_date(timestamp: str | None) -> str:

@@ -74,7 +74,7 @@ def rank_cell(model: ModelView) -> Cell:
     task = model.task.value or "no task"
     text = f"#{fact.value.position} of {fact.value.of} in {task}"
     if not model.percentile_task.is_missing:
-        text += f" ({format_percentile(model.percentile_task.value)})"
+        text += f", percentile {format_percentile(model.percentile_task.value)}"
     return Cell(text, provenance(fact) + "; equal shown scores share a position")
 
 

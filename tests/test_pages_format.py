@@ -26,9 +26,17 @@ def test_integers_use_en_us_grouping_in_threes(value, expected):
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(111143, "111K"), (2_000_000, "2.0M"), (7_241_732_096, "7.2B"), (1_500, "1.5K"), (999, "999")],
+    [
+        (111143, "111K"),
+        (98_765, "98K"),
+        (2_000_000, "2.0M"),
+        (1_999_999, "1.9M"),
+        (7_241_732_096, "7.2B"),
+        (1_500, "1.5K"),
+        (999, "999"),
+    ],
 )
-def test_compact_form(value, expected):
+def test_compact_form_truncates_and_never_overstates(value, expected):
     assert format_compact(value) == expected
 
 
