@@ -31,6 +31,8 @@ def edges_from_tags(tags: tuple[str, ...], child_id: str) -> tuple[Edge, ...]:
             bare[parent_id] = None
         else:
             relational[(parent_id, relation)] = None
+    if not relational and not bare:
+        return ()
     with_relation = {parent_id for parent_id, _ in relational}
     edges = [Edge(parent_id, relation, SOURCE_TAGS) for parent_id, relation in relational]
     edges += [Edge(p, UNKNOWN_RELATION, SOURCE_TAGS) for p in bare if p not in with_relation]

@@ -43,10 +43,12 @@ def score(value: object) -> float | None:
 
 
 def _as_int(value: object) -> int | None:
+    if type(value) is int:  # the common case first; `type(...) is` also rules out bool
+        return value
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return value
+        return int(value)
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return None
