@@ -27,7 +27,7 @@ NO_SPACES = "not fetched yet: Spaces come from the model info endpoint, run hubc
 NO_DERIVATIVES = (
     "not fetched yet: exact derivative counts come from the model info endpoint, run hubcrawl recrawl"
 )
-NO_CARD = "no model card fetched yet: run hubcrawl recrawl"
+NO_CARD = "no model card fetched yet: hubcrawl crawl fetches cards unless --no-cards"
 NO_TASK_LABEL = "no task"
 
 PARAMS_SOURCE_LABELS = {
@@ -356,7 +356,12 @@ def _score_facts(score_row: dict[str, Any] | None, breakdown: Breakdown | None) 
     return facts
 
 
-def _derivatives(conn: sqlite3.Connection, model_id: str) -> Fact:
+def info_fetched(model: dict[str, Any]) -> bool:
+    """Whether the per-model info endpoint has been read (only it gives Spaces; its URL names the model)."""
+    return model["spaces_count"] is not None or "/api/models/" in (model["facts_source"] or "")
+
+
+def _derivatives(conn: sqlite3.Connection, model_id: str, model: dict[str, Any]) -> Fact:
     """Exact counts from the info endpoint when fetched, else a lower bound from crawled children."""
     children = _rows(
         conn, "SELECT relation, count, source, fetched_at FROM model_children WHERE model_id = ?", (model_id,)
@@ -377,6 +382,8 @@ def _derivatives(conn: sqlite3.Connection, model_id: str) -> Fact:
             "model_edges (crawled derivatives only: a lower bound)",
             max(r["fetched_at"] for r in edges),
         )
+    if info_fetched(model):  # the info endpoint omits childrenModelCount when there are none
+        return Fact({}, "model info endpoint (no childrenModelCount reported)", model["fetched_at"])
     return Fact(None, "model_children", None, NO_DERIVATIVES)
 
 
@@ -473,7 +480,7 @@ def load_model(conn: sqlite3.Connection, model_id: str, *, ranks: RankTable | No
     breakdown = parse_breakdown(score_row["breakdown"]) if score_row else None
     card = _row(conn, "SELECT status, source_url, fetched_at FROM cards WHERE model_id = ?", (model_id,))
     capabilities = _capabilities(conn, model_id)
-    derivatives = _derivatives(conn, model_id)
+    derivatives = _derivatives(conn, model_id, model)
     spaces, space_ids = _spaces(conn, model_id, model)
     rank_map = ranks.by_model if ranks is not None else _ranks_in_task(conn, model["pipeline_tag"])
     computed_at = score_row["computed_at"] if score_row else None
@@ -514,7 +521,11 @@ def load_model(conn: sqlite3.Connection, model_id: str, *, ranks: RankTable | No
         rank=make_fact(rank_map.get(model_id), "scores.overall within the task", computed_at, rank_reason),
         downloads_30d=make_fact(model["downloads"], "models.downloads", fetched_at, NOT_REPORTED, api),
         downloads_all_time=make_fact(
-            model["downloads_all_time"], "models.downloads_all_time", fetched_at, NEEDS_RECRAWL, api
+            model["downloads_all_time"],
+            "models.downloads_all_time",
+            fetched_at,
+            NOT_REPORTED if info_fetched(model) else NEEDS_RECRAWL,
+            api,
         ),
         likes=make_fact(model["likes"], "models.likes", fetched_at, NOT_REPORTED, api),
         license=_license(model),

@@ -126,13 +126,24 @@ def breakdown_md(model: ModelView) -> list[str]:
     return [*lines, ""]
 
 
-def sources_md(models: Sequence[ModelView]) -> str:
-    parts = []
-    for m in models:
-        api = md_link("Hub API response", m.facts_source) if m.facts_source else "Hub API"
-        card = f"; {md_link('model card', m.card_url)}" if m.card_url else ""
+def _reference(label: str, url: str | None, key: str, definitions: list[str]) -> str:
+    """A reference-style link (`[label][key]` + `[key]: url`): long API URLs stay out of the prose."""
+    safe = safe_url(url)
+    if safe is None:
+        return md_escape(label)
+    definitions.append(f"[{key}]: {safe}")
+    return f"[{md_escape(label)}][{key}]"
+
+
+def sources_md(models: Sequence[ModelView]) -> list[str]:
+    parts, definitions = [], []
+    for number, m in enumerate(models, start=1):
+        api = _reference("Hub API response", m.facts_source, f"api-{number}", definitions)
+        card = (
+            f"; {_reference('model card', m.card_url, f'card-{number}', definitions)}" if m.card_url else ""
+        )
         parts.append(f"{md_escape(m.model_id)}: {api}, fetched {md_escape(m.fetched_at)}{card}")
-    return "Sources: " + " · ".join(parts) + "."
+    return ["Sources: " + " · ".join(parts) + ".", "", *definitions]
 
 
 def render_compare_md(page: ComparePage) -> str:
@@ -148,7 +159,7 @@ def render_compare_md(page: ComparePage) -> str:
     lines += [f"**Verdict:** {md_escape(page.verdict.text)}", ""]
     lines += md_table(["", a.model_id, b.model_id], page.rows)
     lines += ["", "Scores are 0–100 with one decimal; the verdict compares exactly these shown values.", ""]
-    lines += [sources_md(page.models), ""]
+    lines += [*sources_md(page.models), ""]
     lines += ["## Capabilities", "", *capabilities_md(a), *capabilities_md(b)]
     lines += ["## Eval results", "", *evals_md(a), *evals_md(b)]
     lines += ["## How the scores are computed", "", *breakdown_md(a), *breakdown_md(b)]
@@ -166,7 +177,7 @@ def render_model_md(page: ModelPage) -> str:
         lines.append(f"Removed from the Hub on {format_date(m.removed_at)}.")
     lines.append("")
     lines += md_table(["", m.model_id], page.rows)
-    lines += ["", sources_md([m]), ""]
+    lines += ["", *sources_md([m]), ""]
     if m.base_models:
         lines += ["## Base models", ""]
         lines += [f"- {md_escape(parent)} ({md_escape(relation)})" for parent, relation in m.base_models]

@@ -93,8 +93,8 @@ def license_cell(model: ModelView) -> Cell:
     if fact.is_missing:
         return missing_cell(fact)
     text = str(fact.value)
-    if text.casefold() == "other" and model.license_name:
-        text = f"other: {model.license_name}"
+    if text.casefold() == "other":
+        text = f"other: {model.license_name}" if model.license_name else "other (no license name given)"
     return Cell(text, provenance(fact), safe_url(model.license_link))
 
 

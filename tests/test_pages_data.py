@@ -134,3 +134,22 @@ def test_removed_models_leave_the_ranking(tmp_path):
     kept, gone = load_model(conn, "a/kept"), load_model(conn, "a/gone")
     assert (kept.rank.value.position, kept.rank.value.of) == (1, 1)
     assert gone.rank.value is None and "removed from the Hub on 2026-10-20" in gone.rank.missing
+
+
+def test_info_endpoint_without_children_means_zero_derivatives_not_unknown(tmp_path):
+    db = new_db(tmp_path / "hub.db")
+    add_model(
+        db,
+        "a/read-by-info",
+        spaces_count=2,
+        downloads_all_time=None,
+        facts_source="https://huggingface.co/api/models/a/read-by-info",
+    )
+    add_model(db, "a/listing-only", spaces_count=None, downloads_all_time=None)
+    conn = connect(tmp_path / "hub.db")
+    read, listed = load_model(conn, "a/read-by-info"), load_model(conn, "a/listing-only")
+    assert read.derivatives.value == {} and read.derivatives.missing is None
+    assert listed.derivatives.value is None and "recrawl" in listed.derivatives.missing
+    # all-time downloads: the info endpoint was read and had none, so "recrawl" would not help
+    assert "recrawl" not in read.downloads_all_time.missing
+    assert "recrawl" in listed.downloads_all_time.missing
