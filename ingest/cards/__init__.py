@@ -93,6 +93,18 @@ def parse_card(text: str) -> ParsedCard:
         )
 
 
+_NO_CARD = ParsedCard(
+    front_matter=None,
+    parse_error=None,
+    body="",
+    facts=CardFacts(),
+    evals=(),
+    sections=(),
+    links=(),
+    params_claim=None,
+)
+
+
 def _license_conflict(facts: CardFacts, api: dict[str, Any]) -> dict[str, str]:
     """Canonical license by source, when the sources disagree; empty when they agree."""
     tags = [t for t in api.get("tags") or [] if isinstance(t, str)]
@@ -147,7 +159,7 @@ def _build(
     api = api if isinstance(api, dict) else {}
     text = size = None
     truncated = replaced = False
-    parsed = parse_card("")
+    parsed = _NO_CARD
     if status == "ok" and isinstance(body, bytes | bytearray):
         decoded = decode_body(bytes(body))
         text, size, truncated, replaced = (

@@ -68,20 +68,28 @@ _TAG = re.compile(r"<[^<>\n]{0,500}>")
 _IMAGE_OR_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _BARE_URL = re.compile(r"https?://\S+")
 _EMPHASIS = re.compile(r"\*\*|__|`")
+_PARAM_MENTION = re.compile(r"param", re.IGNORECASE)
 _NAME_SIZE = re.compile(r"(?:^|[-_])(\d+(?:\.\d+)?)([bm])(?=$|[-_.])", re.IGNORECASE)
 
 
 def _prose_lines(body: str):
-    """Lines outside fenced code, with markup that hides numbers removed (tags, URLs, emphasis)."""
+    """Lines outside fenced code that mention parameters, with markup that hides numbers removed."""
     fence: str | None = None
     for line in body.split("\n"):
-        opening = _FENCE.match(line)
-        if fence is None and opening:
-            fence = opening.group(1)
-            continue
-        if fence is not None:
-            if line.strip().startswith(fence) and set(line.strip()) == {fence[0]}:
+        stripped = line.lstrip()
+        if stripped[:3] in ("```", "~~~"):
+            opening = _FENCE.match(line)
+            if fence is None and opening:
+                fence = opening.group(1)
+                continue
+            if (
+                fence is not None
+                and stripped.rstrip().startswith(fence)
+                and set(stripped.rstrip()) == {fence[0]}
+            ):
                 fence = None
+                continue
+        if fence is not None or "param" not in line.lower():
             continue
         line = _TAG.sub(" ", line)
         line = _IMAGE_OR_LINK.sub(r"\1", line)
@@ -134,8 +142,8 @@ def _sentence_at(line: str, position: int) -> str:
 def parse_params_claim(body: str) -> ParamsClaim | None:
     """The first credible parameter count stated in the card's prose (rule in the module docstring)."""
     for line in _prose_lines(body):
-        if not re.search(r"param", line, re.IGNORECASE):
-            continue
+        if not _PARAM_MENTION.search(line):
+            continue  # the mention was inside a URL or tag
         claims = _line_claims(line)
         if claims:
             position, value = claims[0]

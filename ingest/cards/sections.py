@@ -6,6 +6,7 @@ Lines inside fenced code blocks are never headings, and a `---` after a blank li
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -26,39 +27,94 @@ _AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^>\s]*)>", re.IGNORECASE)
 _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _EMPHASIS = re.compile(r"(\*\*|__|`)")
+_INVISIBLE = ["script", "style", "noscript", "template"]
+_INVISIBLE_TAG = re.compile(r"<(?:script|style|noscript|template)\b", re.IGNORECASE)
 _HTML_HINT = re.compile(r"<[A-Za-z!/]")
+_HTML_OR_ENTITY = re.compile(r"<[A-Za-z!/]|&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
+_TRAILING_BLANKS = re.compile(r"[ \t]+$", re.MULTILINE)
 _BLANK_RUNS = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
+# Between fragments parsed together; a private-use character no card is expected to contain.
+_SEPARATOR = "\n\ue000\ue001\ue000\n"
+_HTML_PARSER = "lxml" if importlib.util.find_spec("lxml") else "html.parser"  # lxml is ~2x faster
+# Lines that may be structure: ATX headings, fences, setext underlines, thematic breaks.
+_CANDIDATE_LINE = re.compile(
+    r"^ {0,3}(?:#{1,6}(?:[ \t][^\n]*)?|`{3,}[^\n]*|~{3,}[^\n]*|=+[ \t]*|-+[ \t]*"
+    r"|([-*_])(?:[ \t]*\1){2,}[ \t]*)$",
+    re.MULTILINE,
+)
 
 warnings.filterwarnings("ignore", category=MarkupResemblesLocatorWarning)
 
 
+def _soup_text(text: str) -> str:
+    # `<https://x>` is a Markdown autolink, not a tag; class lists need no splitting for get_text.
+    soup = BeautifulSoup(_AUTOLINK.sub(r"\1", text), _HTML_PARSER, multi_valued_attributes=None)
+    if _INVISIBLE_TAG.search(text):  # searching the tree is costly: only when such a tag is present
+        for node in soup(_INVISIBLE):
+            node.decompose()
+    return soup.get_text()
+
+
 def strip_html(text: str) -> str:
     """Visible text of an HTML fragment; <script>, <style> and comments are dropped."""
-    if not _HTML_HINT.search(text):
-        return text
-    text = _AUTOLINK.sub(r"\1", text)  # `<https://x>` is a Markdown autolink, not a tag
-    soup = BeautifulSoup(text, "html.parser")
-    for node in soup(["script", "style", "noscript", "template"]):
-        node.decompose()
-    return soup.get_text()
+    return _soup_text(text) if _HTML_HINT.search(text) else text
+
+
+def _html_span(chunk: str) -> tuple[int, int] | None:
+    """Line-aligned span from the first tag or entity to the line of the last '>' or '&', or None.
+
+    Text outside the span holds no tag and no entity, so only the span needs an HTML parser.
+    """
+    first = _HTML_OR_ENTITY.search(chunk)
+    if first is None:
+        return None
+    start = chunk.rfind("\n", 0, first.start()) + 1
+    if chunk.rfind(">") < chunk.rfind("<"):
+        return start, len(chunk)  # a tag may still be open at the end: parse to the end
+    last = max(chunk.rfind(">"), chunk.rfind("&"))
+    end = chunk.find("\n", last)
+    return start, len(chunk) if end < 0 else end
+
+
+def strip_html_many(chunks: list[str]) -> list[str]:
+    """`strip_html` over many fragments with one parse: building a soup costs more than parsing."""
+    spans = [(i, span) for i, chunk in enumerate(chunks) if (span := _html_span(chunk)) is not None]
+    if not spans:
+        return chunks
+    middles = [chunks[i][start:end] for i, (start, end) in spans]
+    stripped = _soup_text(_SEPARATOR.join(middles)).split(_SEPARATOR)
+    if len(stripped) != len(middles):
+        # A fragment swallowed a separator (an unclosed <script>, a separator in the card): one by one.
+        stripped = [_soup_text(middle) for middle in middles]
+    result = list(chunks)
+    for (index, (start, end)), text in zip(spans, stripped, strict=True):
+        chunk = chunks[index]
+        result[index] = chunk[:start] + text + chunk[end:]
+    return result
 
 
 def inline_text(text: str) -> str:
     """Markdown inline markup → plain words: links and images keep their text."""
-    text = _IMAGE.sub(r"\1", text)
-    text = _LINK.sub(r"\1", text)
-    return _EMPHASIS.sub("", text)
+    if "](" in text:
+        text = _IMAGE.sub(r"\1", text)
+        text = _LINK.sub(r"\1", text)
+    return _EMPHASIS.sub("", text) if ("**" in text or "__" in text or "`" in text) else text
 
 
-def _readable(parts: list[tuple[bool, list[str]]]) -> str:
-    """Join prose (HTML stripped, links simplified) and code (verbatim) parts of one section."""
-    chunks = []
-    for is_code, lines in parts:
-        chunk = "\n".join(lines)
-        chunks.append(chunk if is_code else inline_text(strip_html(chunk)))
-    text = "\n".join(chunks)
-    text = "\n".join(line.rstrip() for line in text.split("\n"))
-    return _BLANK_RUNS.sub("\n\n", text).strip()
+def _tidy(text: str) -> str:
+    """No trailing blanks on lines, at most one empty line in a row, no blank edges."""
+    return _BLANK_RUNS.sub("\n\n", _TRAILING_BLANKS.sub("", text)).strip()
+
+
+def _readable_all(sections_parts: list[list[tuple[bool, str]]]) -> list[str]:
+    """Readable text of every section: prose has HTML stripped and links simplified, code is verbatim."""
+    prose = [text for parts in sections_parts for is_code, text in parts if not is_code]
+    stripped = iter(strip_html_many(prose))
+    texts = []
+    for parts in sections_parts:
+        chunks = [text if is_code else inline_text(next(stripped)) for is_code, text in parts]
+        texts.append(_tidy("\n".join(chunks)))
+    return texts
 
 
 def _heading_text(raw: str) -> str | None:
@@ -68,100 +124,105 @@ def _heading_text(raw: str) -> str | None:
 
 @dataclass
 class _Open:
-    """The section being filled while walking the lines."""
+    """The section being filled while walking the body: its prose and code chunks in order."""
 
     level: int
     heading: str | None
     path: str
-    parts: list[tuple[bool, list[str]]] = field(default_factory=list)
+    parts: list[tuple[bool, str]] = field(default_factory=list)
 
-    def add(self, line: str, *, is_code: bool) -> None:
-        if self.parts and self.parts[-1][0] == is_code:
-            self.parts[-1][1].append(line)
-        else:
-            self.parts.append((is_code, [line]))
-
-    def pop_prose_lines(self, count: int) -> list[str]:
-        """Remove the last `count` prose lines (a paragraph that turned out to be a setext heading)."""
-        lines = self.parts[-1][1]
-        taken = lines[-count:]
-        del lines[-count:]
-        if not lines:
-            self.parts.pop()
-        return taken
+    def add(self, text: str, *, is_code: bool) -> None:
+        if text:
+            self.parts.append((is_code, text))
 
 
 class _Tree:
     """Collects sections and keeps the stack of open headings for paths."""
 
     def __init__(self) -> None:
-        self.sections: list[Section] = []
+        self.closed: list[_Open] = []
         self.stack: list[tuple[int, str]] = []
         self.current = _Open(level=0, heading=None, path=INTRO_PATH)
 
     def open_heading(self, level: int, heading: str | None) -> None:
-        self._close()
+        self.closed.append(self.current)
         while self.stack and self.stack[-1][0] >= level:
             self.stack.pop()
         self.stack.append((level, heading or UNTITLED))
         path = " > ".join(name for _, name in self.stack)
         self.current = _Open(level=level, heading=heading, path=path)
 
-    def _close(self) -> None:
-        text = _readable(self.current.parts)
-        if self.current.level == 0 and not text:
-            return  # no intro text: no intro section
-        self.sections.append(
-            Section(
-                ord=len(self.sections),
-                level=self.current.level,
-                heading=self.current.heading,
-                path=self.current.path,
-                text=text,
-            )
-        )
-
     def finish(self) -> tuple[Section, ...]:
-        self._close()
-        return tuple(self.sections)
+        self.closed.append(self.current)
+        sections = []
+        for section, text in zip(self.closed, _readable_all([c.parts for c in self.closed]), strict=True):
+            if section.level == 0 and not text:
+                continue  # no intro text: no intro section
+            sections.append(
+                Section(
+                    ord=len(sections),
+                    level=section.level,
+                    heading=section.heading,
+                    path=section.path,
+                    text=text,
+                )
+            )
+        return tuple(sections)
+
+
+def _setext_paragraph(prose: str) -> int | None:
+    """Start offset (in `prose`) of the paragraph that ends `prose`, if it can be a setext heading's text."""
+    if not prose.endswith("\n"):
+        return None
+    end = len(prose) - 1
+    start = prose.rfind("\n", 0, end) + 1
+    if not prose[start:end].strip():
+        return None  # a blank line above: `---` is a rule, `===` is text
+    while start > 0:  # walk up to the line after the previous blank line
+        previous = prose.rfind("\n", 0, start - 1) + 1
+        if not prose[previous : start - 1].strip():
+            break
+        start = previous
+    return None if _NOT_PARAGRAPH_START.match(prose, start) else start
 
 
 def parse_sections(body: str) -> tuple[Section, ...]:
-    """Sections in document order. `body` has '\\n' line endings."""
+    """Sections in document order. `body` has '\\n' line endings.
+
+    Only lines that can be structure (headings, fences, rules, underlines) are looked at one by one;
+    the text between them is taken as a slice.
+    """
     tree = _Tree()
     fence: str | None = None  # the opening fence while inside a code block
-    paragraph = 0  # consecutive prose lines that could be a setext heading's text
-    for line in body.split("\n"):
+    pos = 0  # start of the text not yet assigned to a section
+    for candidate in _CANDIDATE_LINE.finditer(body):
+        start, end = candidate.start(), candidate.end()
+        line = candidate.group(0)
         if fence is not None:
             if _closes_fence(line, fence):
-                fence = None
-            else:
-                tree.current.add(line, is_code=True)
+                tree.current.add(body[pos:start], is_code=True)
+                fence, pos = None, end + 1
             continue
+        prose = body[pos:start]
         opening = _FENCE_OPEN.match(line)
+        atx = _ATX.match(line) if opening is None else None
         if opening and not (opening.group(1)[0] == "`" and "`" in opening.group(2)):
-            fence = opening.group(1)
-            paragraph = 0
-            continue
-        atx = _ATX.match(line)
-        if atx:
+            tree.current.add(prose, is_code=False)
+            fence, pos = opening.group(1), end + 1
+        elif atx:
+            tree.current.add(prose, is_code=False)
             tree.open_heading(len(atx.group(1)), _heading_text(atx.group(2) or ""))
-            paragraph = 0
-            continue
-        setext = _SETEXT.match(line)
-        if setext and paragraph:
-            raw = " ".join(part.strip() for part in tree.current.pop_prose_lines(paragraph))
-            tree.open_heading(1 if setext.group(1)[0] == "=" else 2, _heading_text(raw))
-            paragraph = 0
-            continue
-        if _THEMATIC_BREAK.match(line):
-            paragraph = 0
-            continue
-        if not line.strip():
-            paragraph = 0
-        elif paragraph or not _NOT_PARAGRAPH_START.match(line):
-            paragraph += 1
-        tree.current.add(line, is_code=False)
+            pos = end + 1
+        elif _SETEXT.match(line) and (paragraph := _setext_paragraph(prose)) is not None:
+            tree.current.add(prose[:paragraph], is_code=False)
+            tree.open_heading(
+                1 if line.lstrip()[0] == "=" else 2, _heading_text(" ".join(prose[paragraph:].split()))
+            )
+            pos = end + 1
+        elif _THEMATIC_BREAK.match(line):
+            tree.current.add(prose, is_code=False)
+            pos = end + 1  # a rule is not text
+    tree.current.add(body[pos:], is_code=fence is not None)
     return tree.finish()
 
 
