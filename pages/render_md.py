@@ -156,6 +156,13 @@ def render_compare_md(page: ComparePage) -> str:
     lines.append("")
     if page.pair.caveat:
         lines += [f"> **Caveat:** {md_escape(page.pair.caveat)}", ""]
+    for m in page.models:
+        if m.removed_at:
+            lines += [
+                f"> {md_escape(m.model_id)} was removed from the Hub on {format_date(m.removed_at)}; "
+                "its figures are the last ones seen.",
+                "",
+            ]
     lines += [f"**Verdict:** {md_escape(page.verdict.text)}", ""]
     lines += md_table(["", a.model_id, b.model_id], page.rows)
     lines += ["", "Scores are 0–100 with one decimal; the verdict compares exactly these shown values.", ""]

@@ -205,3 +205,12 @@ def test_hostile_card_text_stays_inert_in_markdown(db_path):
         for line in md.splitlines():
             if line.startswith("|"):  # table rows keep their column count: pipes in values are escaped
                 assert len(re.findall(r"(?<!\\)\|", line)) in (3, 4, 8)
+
+
+def test_removed_model_is_flagged_on_compare_pages(conn):
+    conn.execute("UPDATE models SET removed_at = '2026-10-20T00:00:00Z' WHERE model_id = ?", (BRAVO,))
+    rendered = compare_outputs(conn, ALPHA, BRAVO)
+    note = f"{BRAVO} was removed from the Hub on 2026-10-20"
+    assert note in BeautifulSoup(rendered["html"], "html.parser").get_text()
+    assert note in rendered["md"]
+    assert json.loads(rendered["json"])["models"][1]["removed_at"] == "2026-10-20T00:00:00Z"
