@@ -84,6 +84,7 @@ class FakeHub:
             self._requests.clear()
 
     def start(self) -> FakeHub:
+        self.store.prepare()
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="fakehub", daemon=True
         )
@@ -92,6 +93,7 @@ class FakeHub:
 
     def serve_forever(self) -> None:
         """Serve in the calling thread (the CLI's foreground mode)."""
+        self.store.prepare()
         self._httpd.serve_forever()
 
     def stop(self) -> None:

@@ -19,7 +19,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import islice
 from typing import Any
 
 from fakehub import views
@@ -53,6 +52,13 @@ class ListQuery:
     gated: bool | None = None
     inference: str | None = None
     include_private: bool = False
+
+    @property
+    def has_filters(self) -> bool:
+        """True when some condition other than privacy applies."""
+        return bool(self.search or self.author or self.filters or self.pipeline_tag) or (
+            self.gated is not None or self.inference is not None
+        )
 
     def matches(self, entry: _Entry) -> bool:
         record = entry.record
@@ -259,7 +265,7 @@ class HubStore:
                 entry,
                 ("info-expand", tuple(sorted(expand))),
                 lambda: views.expanded_view(entry.record, expand, derived, listing=False),
-                cache=not derived,
+                cache=not _depends_on_other_models(entry.record, expand),
             )
 
     def list_page(
@@ -275,22 +281,33 @@ class HubStore:
         with self._lock:
             keys, ids = self._order(sort)
             start = 0 if after is None else bisect_right(keys, sort_key(sort, after[0], after[1]))
+            filtered = query.has_filters
             matched: list[_Entry] = []
+            bodies: list[bytes] = []
             has_more = False
-            for model_id in islice(ids, start, None):
-                entry = self._entries[model_id]
-                if not query.matches(entry):
+            for index in range(start, len(ids)):  # not islice: it would walk from 0 on every page
+                entry = self._entries[ids[index]]
+                if filtered and not query.matches(entry):
+                    continue
+                if not query.include_private and entry.record.get("private"):
                     continue
                 if len(matched) == limit:
                     has_more = True
                     break
                 matched.append(entry)
-            bodies = [self._list_body(entry, view) for entry in matched]
+                body = entry.bodies.get(view)
+                bodies.append(body if body is not None else self._list_body(entry, view))
             next_after = None
             if has_more and matched:
                 last = matched[-1].record
                 next_after = (last.get(sort), last["_id"])
             return Page(bodies, next_after)
+
+    def prepare(self, sorts: Iterable[str] = (DEFAULT_SORT,)) -> None:
+        """Compute sort orders ahead of the first listing (FakeHub does this for the default sort)."""
+        with self._lock:
+            for sort in sorts:
+                self._order(sort)
 
     def spaces_of(self, model_id: str | None) -> list[str]:
         """Every Space that uses `model_id` (uncapped), or every known Space when None."""
@@ -323,7 +340,7 @@ class HubStore:
             entry,
             view,
             lambda: views.expanded_view(entry.record, fields, derived, listing=True),
-            cache=not derived,
+            cache=not _depends_on_other_models(entry.record, fields),
         )
 
     @staticmethod
@@ -393,6 +410,14 @@ class HubStore:
         if entry is None:
             raise KeyError(model_id)
         return entry
+
+
+DERIVED_FIELDS = frozenset({"baseModels", "childrenModelCount"})
+
+
+def _depends_on_other_models(record: dict, fields: frozenset[str]) -> bool:
+    """A body with derived tree fields changes when other models do: never cache it."""
+    return any(name in fields and name not in record for name in DERIVED_FIELDS)
 
 
 def _normalize(record: dict) -> dict:

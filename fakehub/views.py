@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from fakehub.fields import (
@@ -17,9 +18,12 @@ from fakehub.fields import (
 _EXPAND_ONLY = frozenset(EXPAND_ONLY_KEYS)
 
 
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def dumps(value: Any) -> bytes:
     """Serialize like the Hub: compact, UTF-8, no ASCII escaping (reproduces recorded bodies)."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return _ENCODER.encode(value).encode("utf-8")
 
 
 def info_view(record: dict) -> dict:
@@ -62,21 +66,26 @@ def expanded_view(record: dict, fields: Iterable[str], derived: dict | None = No
 
     `derived` holds values computed from other models (baseModels, childrenModelCount).
     In list responses `inferenceProviderMapping` is a list, not a dict keyed by provider (§2.3)."""
-    wanted = set(fields)
-    source = dict(record)
-    if derived:
-        source.update({key: value for key, value in derived.items() if key not in record})
     view = {"_id": record["_id"], "id": record["id"]}
-    for key in sorted(wanted, key=_record_rank):
-        if key not in source or key in view:
+    for key in expand_order(frozenset(fields)):
+        if key in record:
+            value = record[key]
+        elif derived and key in derived:
+            value = derived[key]
+        else:
             continue
-        value = source[key]
         if key == "spaces" and isinstance(value, list):
             value = value[:SPACES_CAP]
-        if key == "inferenceProviderMapping" and listing and isinstance(value, dict):
+        elif key == "inferenceProviderMapping" and listing and isinstance(value, dict):
             value = provider_mapping_as_list(record["id"], value)
         view[key] = value
     return view
+
+
+@lru_cache(maxsize=256)
+def expand_order(fields: frozenset[str]) -> tuple[str, ...]:
+    """The requested fields in the Hub's key order (computed once per expand set)."""
+    return tuple(sorted(fields - {"_id", "id"}, key=_record_rank))
 
 
 def provider_mapping_as_list(model_id: str, mapping: dict) -> list[dict]:

@@ -203,6 +203,9 @@ def test_info_caps_spaces_and_sends_null_model_index_when_card_has_metadata(clie
 
 def test_info_expand_selects_fields_and_derives_the_model_tree(client: httpx.Client, store: HubStore):
     parent = store.get("org0/model-000")
+    children_url = f"/api/models/{parent['id']}"
+    before = client.get(children_url, params={"expand": "childrenModelCount"}).json()
+    assert "childrenModelCount" not in before  # no children yet: the field is omitted
     store.add(
         record(
             "kid/adapter", "d" * 24, tags=[f"base_model:{parent['id']}", f"base_model:adapter:{parent['id']}"]
@@ -216,8 +219,10 @@ def test_info_expand_selects_fields_and_derives_the_model_tree(client: httpx.Cli
         "models": [{"_id": parent["_id"], "id": parent["id"]}],
     }
     assert set(kid) == {"_id", "id", "sha", "baseModels"}
-    counts = client.get(f"/api/models/{parent['id']}", params={"expand": "childrenModelCount"}).json()
+    counts = client.get(children_url, params={"expand": "childrenModelCount"}).json()
     assert counts["childrenModelCount"] == {"adapter": 1}
+    listed = client.get("/api/models", params={"expand": "childrenModelCount", "author": "org0"}).json()
+    assert {"adapter": 1} in [item.get("childrenModelCount") for item in listed]
 
 
 def test_alias_answers_307_with_relative_location_and_query_kept(client: httpx.Client, store: HubStore):
