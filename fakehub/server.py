@@ -120,7 +120,7 @@ class FakeHub:
         elif (status := self.faults.take_failure(request.raw_path)) is not None:
             response = routes.error(status, "Internal Error")
         else:
-            response = routes.dispatch(self, request)
+            response = self._dispatch(request)
         response.headers.extend(rate.headers)
         if (
             response.status == 200
@@ -129,6 +129,12 @@ class FakeHub:
         ):
             response = Response(304, [("ETag", response.etag), *response.headers], b"")
         return response
+
+    def _dispatch(self, request: Request) -> Response:
+        try:
+            return routes.dispatch(self, request)
+        except Exception:  # a bug or a race with a concurrent store change: answer, keep the connection
+            return routes.error(500, "Internal Error")
 
     def record(self, request: Request, status: int) -> None:
         headers: dict[str, Any] = {"has_auth": request.has_auth}

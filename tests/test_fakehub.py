@@ -391,3 +391,28 @@ def test_spaces_endpoint_lists_every_space_of_a_model(client: httpx.Client, stor
     pages = follow_pages(client, "/api/spaces", {"models": "org9/with-spaces", "limit": 3})
     assert [item["id"] for page in pages for item in page.json()] == spaces
     assert all(len(item["_id"]) == 24 for page in pages for item in page.json())
+
+
+def test_full_listing_and_provider_mapping_shapes(client: httpx.Client, store: HubStore):
+    mapping = {"fal-ai": {"status": "live", "providerId": "fal-ai/x", "task": "text-to-image"}}
+    store.add(
+        record(
+            "org9/served",
+            "9" * 24,
+            siblings=[{"rfilename": "README.md", "size": 10}],
+            config={"model_type": "bert"},
+            inferenceProviderMapping=mapping,
+        )
+    )
+    full = {m["id"]: m for m in client.get("/api/models", params={"full": "true", "config": "true"}).json()}
+    item = full["org9/served"]
+    assert item["siblings"] == [{"rfilename": "README.md"}]  # names only in list responses
+    assert item["config"] == {"model_type": "bert"} and item["author"] == "org9" and "sha" in item
+    listed = client.get(
+        "/api/models", params={"expand": "inferenceProviderMapping", "search": "org9/served"}
+    ).json()
+    assert listed[0]["inferenceProviderMapping"] == [
+        {"provider": "fal-ai", "hfModelId": "org9/served", **mapping["fal-ai"]}
+    ]
+    info = client.get("/api/models/org9/served", params={"expand": "inferenceProviderMapping"}).json()
+    assert info["inferenceProviderMapping"] == mapping
