@@ -5,10 +5,17 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from hypothesis import given
+import pytest
+from bs4 import BeautifulSoup
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_pages_fixture_db import ALPHA, BRAVO, build_pages_db
 
+from db.connection import connect
+from pages.data import load_pair
 from pages.format import MISSING_MARK, format_score
+from pages.page import build_compare_page
+from pages.render_html import render_compare_html
 from pages.verdict import LEADS_A, LEADS_B, MISSING, TIED, ScoreCells, compute_verdict
 
 NAME_A, NAME_B = "org-one/model-a", "org-two/model-b"
@@ -91,3 +98,45 @@ def test_model_ids_are_never_recapitalised():
     verdict = compute_verdict(NAME_A, NAME_B, overall, [ScoreCells("adoption", "30.0", "20.0")])
     assert f"{NAME_A} leads on adoption (30.0 vs 20.0)" in verdict.text
     assert NAME_A.capitalize() not in verdict.text
+
+
+# ---- end to end: stored scores -> rendered HTML table -> verdict, on a real database
+
+
+@pytest.fixture(scope="module")
+def pair_conn(tmp_path_factory):
+    path = tmp_path_factory.mktemp("verdict") / "hub.db"
+    build_pages_db(path)
+    conn = connect(path)
+    yield conn
+    conn.close()
+
+
+def html_score_cells(html: str) -> dict[str, tuple[str, str]]:
+    """The score rows as a reader sees them in the HTML table."""
+    soup = BeautifulSoup(html, "html.parser")
+    cells = {}
+    for tr in soup.find("table").find_all("tr"):
+        label = tr.th.get_text(strip=True)
+        if label.endswith("(0–100)"):
+            tds = tr.find_all("td")
+            # a missing cell shows "—" then its reason in a note; the first span is what is compared
+            cells[label.split(" ")[0].lower()] = tuple(
+                td.find(["a", "span"]).get_text(strip=True) for td in tds
+            )
+    return cells
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(score, score), min_size=5, max_size=5))
+def test_rendered_verdict_matches_the_rendered_table(pair_conn, pairs):
+    names = ("overall", *DIMENSIONS)
+    for model_id, side in ((ALPHA, 0), (BRAVO, 1)):
+        values = {name: pair[side] for name, pair in zip(names, pairs, strict=True)}
+        values["overall"] = values["overall"] if values["overall"] is not None else 0.0  # NOT NULL column
+        assignments = ", ".join(f"{name} = ?" for name in names)
+        pair_conn.execute(f"UPDATE scores SET {assignments} WHERE model_id = ?", (*values.values(), model_id))
+    page = build_compare_page(load_pair(pair_conn, ALPHA, BRAVO))
+    cells = html_score_cells(render_compare_html(page))
+    for label, (shown_a, shown_b) in cells.items():
+        assert page.verdict.outcomes[label] == expected_outcome(shown_a, shown_b)
