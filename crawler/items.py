@@ -3,18 +3,37 @@ transaction per page (fast) and keeps the raw body for the archive."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 
 @dataclass(slots=True)
 class ListingPage:
-    """One page of `GET /api/models`: the raw body plus its decoded items."""
+    """One page of `GET /api/models`: the raw body, and its items when the spider already decoded them.
+
+    The spider decodes a page only when it must count items (`max_models`); otherwise the writer
+    thread decodes it, so that the reactor thread stays free to download the next page.
+    """
 
     url: str
     status: int
     fetched_at: str
     body: bytes
-    raw_items: list = field(default_factory=list)
+    raw_items: list | None = None
+
+    def items(self) -> list:
+        """The page's list items; ValueError when the body is not a JSON array."""
+        if self.raw_items is None:
+            self.raw_items = parse_listing_body(self.body)
+        return self.raw_items
+
+
+def parse_listing_body(body: bytes) -> list:
+    """The JSON array of a listing page; ValueError when the body is not one."""
+    data = json.loads(body)
+    if not isinstance(data, list):
+        raise ValueError(f"listing body is a JSON {type(data).__name__}, not an array")
+    return data
 
 
 @dataclass(slots=True)

@@ -111,7 +111,7 @@ def test_parse_yields_next_page_before_the_page_item():
     assert results[0].url == next_url
     page = results[1]
     assert isinstance(page, ListingPage)
-    assert page.raw_items == items
+    assert page.items() == items
     assert page.status == 200
     assert json.loads(page.body) == items
 
@@ -131,14 +131,22 @@ def test_max_models_truncates_and_stops_following():
     assert [item["id"] for item in second[0].raw_items] == ["o/n0"]
 
 
-def test_a_body_that_is_not_a_list_is_a_failed_page():
+def test_a_body_that_is_not_a_list_is_a_failed_page_when_counting():
     url = f"{ENDPOINT}/api/models"
     response = TextResponse(url, body=b'{"error": "oops"}', request=Request(url))
-    spider = make_spider()
+    spider = make_spider(max_models="10")
     results = list(spider.parse(response))
     assert len(results) == 1
     assert isinstance(results[0], FailedPage)
     assert spider.crawler.stats.get_value("hubcrawl/failed_pages") == 1
+
+
+def test_without_a_cap_the_page_is_decoded_later_and_still_checked():
+    url = f"{ENDPOINT}/api/models"
+    [page] = list(make_spider().parse(TextResponse(url, body=b'{"error": "oops"}', request=Request(url))))
+    assert page.raw_items is None  # decoding is left to the pipeline's writer thread
+    with pytest.raises(ValueError, match="not an array"):
+        page.items()
 
 
 def test_real_list_excerpt_parses(api_samples_dir):
@@ -146,4 +154,4 @@ def test_real_list_excerpt_parses(api_samples_dir):
     expected_ids = [item["id"] for item in json.loads(body)]
     url = f"{ENDPOINT}/api/models"
     results = list(make_spider().parse(TextResponse(url, body=body, request=Request(url))))
-    assert [item["id"] for item in results[-1].raw_items] == expected_ids
+    assert [item["id"] for item in results[-1].items()] == expected_ids

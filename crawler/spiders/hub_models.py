@@ -9,7 +9,6 @@ missing from it are marked removed at the end of a successful run.
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import urlencode
@@ -19,7 +18,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.headers import header_text, parse_next_link
-from crawler.items import FailedPage, ListingPage
+from crawler.items import FailedPage, ListingPage, parse_listing_body
 from hubcrawl.clock import utc_now_iso
 
 # Everything the normalizer reads from a list item (hf-api.md §1.1). `baseModels`,
@@ -103,14 +102,17 @@ class HubModelsSpider(scrapy.Spider):
     # --- responses ----------------------------------------------------------------------------------
     def parse(self, response: Response) -> Iterator[scrapy.Request | ListingPage | FailedPage]:
         fetched_at = utc_now_iso()
-        try:
-            raw_items = self._parse_items(response.body)
-        except ValueError as error:
-            self.crawler.stats.inc_value("hubcrawl/failed_pages")
-            yield FailedPage(url=response.url, kind="listing", reason=str(error), status=response.status,
-                             fetched_at=fetched_at)
-            return
-        raw_items = self._take_within_limit(raw_items)
+        raw_items = None
+        if self.max_models is not None:
+            # Only a capped crawl needs to count items here; otherwise the pipeline decodes the body
+            # on its writer thread.
+            try:
+                raw_items = self._take_within_limit(self._parse_items(response.body))
+            except ValueError as error:
+                self.crawler.stats.inc_value("hubcrawl/failed_pages")
+                yield FailedPage(url=response.url, kind="listing", reason=str(error), status=response.status,
+                                 fetched_at=fetched_at)
+                return
         next_url = self._parse_next_link(response)
         # Ask for the next page first, so its download overlaps with writing this one.
         if next_url and not self._limit_reached():
@@ -127,18 +129,15 @@ class HubModelsSpider(scrapy.Spider):
     @staticmethod
     def _parse_items(body: bytes) -> list:
         """The JSON array of a listing page; ValueError when the body is not one."""
-        data = json.loads(body)
-        if not isinstance(data, list):
-            raise ValueError(f"listing body is a JSON {type(data).__name__}, not an array")
-        return data
+        return parse_listing_body(body)
 
     @staticmethod
     def _parse_next_link(response: Response) -> str | None:
         return parse_next_link(header_text(response.headers, "Link"))
 
     def _take_within_limit(self, raw_items: list) -> list:
-        if self.max_models is not None:
-            raw_items = raw_items[: max(0, self.max_models - self.models_emitted)]
+        assert self.max_models is not None
+        raw_items = raw_items[: max(0, self.max_models - self.models_emitted)]
         self.models_emitted += len(raw_items)
         return raw_items
 

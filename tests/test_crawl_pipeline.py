@@ -1,0 +1,163 @@
+"""SqliteWriterPipeline on its own: real Writer, real SQLite file, items built by hand."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+
+import pytest
+from scrapy.utils.test import get_crawler
+
+from crawler.items import FailedPage, ListingPage, ModelGone, ModelInfo
+from crawler.pipelines.sqlite_writer import SqliteWriterPipeline
+from crawler.spiders.hub_model import HubModelSpider
+from crawler.spiders.hub_models import HubModelsSpider
+
+FETCHED_AT = "2026-11-01T06:00:00Z"
+URL = "http://hub.test/api/models?limit=1000"
+
+
+def open_pipeline(db_path, spider_cls=HubModelsSpider, **spider_args) -> SqliteWriterPipeline:
+    crawler = get_crawler(spider_cls, {"HUBCRAWL_DB": str(db_path), "HF_ENDPOINT": "http://hub.test"})
+    crawler.spider = crawler._create_spider(**spider_args)
+    pipeline = SqliteWriterPipeline.from_crawler(crawler)
+    pipeline.open_spider()
+    return pipeline
+
+
+def feed(pipeline: SqliteWriterPipeline, *items: object) -> None:
+    async def process_all() -> None:
+        for item in items:
+            await pipeline.process_item(item)
+
+    asyncio.run(process_all())
+
+
+def page_of(ids: list[str], url: str = URL) -> ListingPage:
+    raw = [{"_id": f"{n:024x}", "id": model_id, "likes": n, "downloads": 10 * n, "tags": ["license:mit"]}
+           for n, model_id in enumerate(ids)]
+    return ListingPage(url=url, status=200, fetched_at=FETCHED_AT, body=json.dumps(raw).encode())
+
+
+def run_row(db_path) -> dict:
+    conn = sqlite3.connect(db_path)
+    conn.row_factory = sqlite3.Row
+    try:
+        return dict(conn.execute("SELECT * FROM crawl_runs ORDER BY run_id DESC LIMIT 1").fetchone())
+    finally:
+        conn.close()
+
+
+def models(db_path) -> dict[str, tuple]:
+    conn = sqlite3.connect(db_path)
+    try:
+        return {row[0]: row[1:] for row in conn.execute("SELECT model_id, likes, removed_at FROM models")}
+    finally:
+        conn.close()
+
+
+def test_pages_are_stored_and_the_run_finishes_ok(db_path):
+    pipeline = open_pipeline(db_path)
+    assert run_row(db_path)["status"] == "running"
+    feed(pipeline, page_of(["a/one", "a/two"]), page_of(["a/three"], url=URL + "&cursor=x"))
+    pipeline.spider_closed("finished")
+    run = run_row(db_path)
+    assert (run["status"], run["pages"], run["models_seen"], run["models_new"], run["errors"]) == (
+        "ok", 2, 3, 3, 0)
+    assert run["full_listing"] == 1
+    assert set(models(db_path)) == {"a/one", "a/two", "a/three"}
+
+
+def test_a_failed_page_fails_the_run_with_its_reason(db_path):
+    pipeline = open_pipeline(db_path)
+    failed = FailedPage(url=URL + "&cursor=y", kind="listing", reason="HTTP 500", status=500,
+                        fetched_at=FETCHED_AT)
+    feed(pipeline, page_of(["a/one"]), failed)
+    pipeline.spider_closed("finished")
+    run = run_row(db_path)
+    assert run["status"] == "failed"
+    assert run["errors"] == 1
+    assert "HTTP 500" in run["message"]
+    assert set(models(db_path)) == {"a/one"}
+
+
+def test_a_body_that_is_not_a_list_is_an_error_not_a_silent_skip(db_path):
+    pipeline = open_pipeline(db_path)
+    feed(pipeline, ListingPage(url=URL, status=200, fetched_at=FETCHED_AT, body=b'{"error": "x"}'))
+    pipeline.spider_closed("finished")
+    run = run_row(db_path)
+    assert (run["status"], run["errors"]) == ("failed", 1)
+
+
+def test_bad_items_are_counted_and_the_rest_stored(db_path):
+    pipeline = open_pipeline(db_path)
+    body = json.dumps([{"_id": "1", "id": "a/good"}, {"_id": "2"}, "junk"]).encode()
+    feed(pipeline, ListingPage(url=URL, status=200, fetched_at=FETCHED_AT, body=body))
+    pipeline.spider_closed("finished")
+    assert set(models(db_path)) == {"a/good"}
+    assert pipeline.crawler.stats.get_value("hubcrawl/normalize_problems") == 2
+    assert "2 list items could not be normalized" in run_row(db_path)["message"]
+
+
+def test_full_listing_marks_unseen_models_removed_only_when_ok(db_path):
+    first = open_pipeline(db_path)
+    feed(first, page_of(["a/stays", "a/goes"]))
+    first.spider_closed("finished")
+    interrupted = open_pipeline(db_path)
+    feed(interrupted, page_of(["a/stays"]))
+    interrupted.spider_closed("shutdown")
+    assert run_row(db_path)["status"] == "interrupted"
+    assert models(db_path)["a/goes"][1] is None
+    complete = open_pipeline(db_path)
+    feed(complete, page_of(["a/stays"]))
+    complete.spider_closed("finished")
+    assert models(db_path)["a/goes"][1] is not None
+    assert models(db_path)["a/stays"][1] is None
+    assert run_row(db_path)["models_removed"] == 1
+
+
+def test_a_slice_never_marks_removals(db_path):
+    first = open_pipeline(db_path)
+    feed(first, page_of(["a/one", "b/two"]))
+    first.spider_closed("finished")
+    sliced = open_pipeline(db_path, author="a")
+    feed(sliced, page_of(["a/one"]))
+    sliced.spider_closed("finished")
+    assert run_row(db_path)["full_listing"] == 0
+    assert all(removed_at is None for _, removed_at in models(db_path).values())
+
+
+def test_model_info_after_a_redirect_records_the_alias(db_path):
+    pipeline = open_pipeline(db_path, HubModelSpider, model_id="old/name")
+    raw = {"_id": "abc", "id": "new/name", "likes": 5, "spaces": ["s/one"]}
+    feed(pipeline, ModelInfo(url="http://hub.test/api/models/new/name", status=200, fetched_at=FETCHED_AT,
+                             body=json.dumps(raw).encode(), raw=raw, requested_id="old/name",
+                             redirected_from=["http://hub.test/api/models/old/name"]))
+    pipeline.spider_closed("finished")
+    conn = sqlite3.connect(db_path)
+    aliases = conn.execute("SELECT alias_id, model_id FROM model_aliases").fetchall()
+    conn.close()
+    assert aliases == [("old/name", "new/name")]
+    assert pipeline.crawler.stats.get_value("hubcrawl/model_id") == "new/name"
+    assert run_row(db_path)["kind"] == "recrawl"
+
+
+@pytest.mark.parametrize("known", [True, False])
+def test_a_gone_model_is_marked_removed_and_the_run_still_ok(db_path, known):
+    if known:
+        first = open_pipeline(db_path)
+        feed(first, page_of(["a/gone"]))
+        first.spider_closed("finished")
+    pipeline = open_pipeline(db_path, HubModelSpider, model_id="a/gone")
+    feed(pipeline, ModelGone(model_id="a/gone", url="http://hub.test/api/models/a/gone", status=401,
+                             fetched_at=FETCHED_AT))
+    pipeline.spider_closed("finished")
+    run = run_row(db_path)
+    assert run["status"] == "ok"
+    assert "a/gone" in run["message"]
+    stored = models(db_path)
+    if known:
+        assert stored["a/gone"][1] == FETCHED_AT
+    else:
+        assert stored == {}
