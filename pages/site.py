@@ -34,6 +34,7 @@ class SiteReport:
     models: int = 0
     comparisons: int = 0
     files: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
 
 
 def suggested_pairs(conn: sqlite3.Connection, per_model: int) -> list[tuple[str, str]]:
@@ -67,10 +68,33 @@ def _nearest(ordered: list[str], index: int, count: int) -> list[str]:
 
 
 def _write(out: Path, relative: str, text: str, report: SiteReport) -> None:
+    """Write via a temporary file and rename, so a server never sends a half-written page."""
     path = out / relative
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)
     report.files.append(path)
+
+
+PAGE_DIRS = ("models", "compare")
+PAGE_SUFFIXES = (".html", ".md", ".json")
+
+
+def _prune_stale(out: Path, report: SiteReport) -> list[Path]:
+    """Delete pages an earlier build wrote that this one did not (a pair no longer suggested), so the
+    site never serves an old page that disagrees with the new ones. Only our own page files are touched."""
+    written = set(report.files)
+    stale = [
+        path
+        for folder in PAGE_DIRS
+        if (out / folder).is_dir()
+        for path in (out / folder).iterdir()
+        if path.suffix in PAGE_SUFFIXES and path not in written
+    ]
+    for path in stale:
+        path.unlink()
+    return stale
 
 
 def index_entry(model: ModelView) -> dict[str, Any]:
@@ -172,6 +196,7 @@ def build_site(
         report,
     )
     _write(out, "index.json", render_index_json(entries, as_of, pretty=False), report)
+    report.removed = _prune_stale(out, report)
     return report
 
 

@@ -157,3 +157,18 @@ def test_build_site_returns_what_it_wrote(tmp_path, db_path):
     report = build_site(connect(db_path), tmp_path / "out", pairs_per_model=1)
     assert report.models == 4 and report.comparisons == 1
     assert all(path.is_file() for path in report.files)
+
+
+def test_rebuild_removes_pages_that_are_no_longer_built(tmp_path, db_path):
+    build_pages_db(db_path)
+    out = tmp_path / "out"
+    conn = connect(db_path)
+    build_site(conn, out, pairs_per_model=1, extra_pairs=[(ALPHA, SEG)])
+    cross = out / "compare" / f"{pair_slug(ALPHA, SEG)}.html"
+    assert cross.is_file()
+    unrelated = out / "compare" / "notes.txt"  # not one of our page files: left alone
+    unrelated.write_text("keep me")
+    report = build_site(conn, out, pairs_per_model=1)
+    assert not cross.exists() and cross in report.removed
+    assert unrelated.exists()
+    assert not list(out.rglob("*.tmp"))
