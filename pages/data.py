@@ -10,6 +10,8 @@ from __future__ import annotations
 import difflib
 import json
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -191,6 +193,20 @@ class UnknownModelError(LookupError):
         super().__init__(query)
         self.query = query
         self.suggestions = suggestions
+
+
+@contextmanager
+def read_snapshot(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One read transaction: every query inside sees the same database state (WAL snapshot), so pages
+    built while a crawl is writing cannot straddle its commits and disagree with each other."""
+    if conn.in_transaction:  # the caller already holds a transaction: reuse it
+        yield conn
+        return
+    conn.execute("BEGIN")
+    try:
+        yield conn
+    finally:
+        conn.rollback()  # nothing was written; just end the read transaction
 
 
 # ---------------------------------------------------------------- ids and slugs

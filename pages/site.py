@@ -21,6 +21,7 @@ from pages.data import (
     load_pair,
     load_rank_table,
     pair_key,
+    read_snapshot,
 )
 from pages.format import MISSING_MARK, round_score
 from pages.page import build_compare_page, build_model_page, compare_path
@@ -156,20 +157,15 @@ def _build_models(
     return entries
 
 
-def build_site(
+def _build_comparisons(
     conn: sqlite3.Connection,
     out: Path,
-    *,
-    pairs_per_model: int = 2,
-    extra_pairs: Iterable[tuple[str, str]] = (),
-    base_url: str = "",
-) -> SiteReport:
-    """Write the whole site under `out`; extra_pairs are stored model ids (cross-task allowed)."""
-    report = SiteReport()
-    ranks = load_rank_table(conn)
-    pairs = sorted(
-        set(suggested_pairs(conn, pairs_per_model)) | {pair_key(a, b) for a, b in extra_pairs if a != b}
-    )
+    pairs: list[tuple[str, str]],
+    ranks: RankTable,
+    base_url: str,
+    report: SiteReport,
+) -> tuple[dict[str, list[tuple[str, str]]], list[tuple[str, str, str | None]]]:
+    """Write every comparison; return each model's (href, title) links and the index's list."""
     pair_links: dict[str, list[tuple[str, str]]] = {}
     index_pairs = []
     for a, b in pairs:
@@ -179,22 +175,34 @@ def build_site(
         _write(out, f"{page.path}.json", render_compare_json(page, pretty=False), report)
         for model_id in (a, b):
             pair_links.setdefault(model_id, []).append((f"{page.path}.html", page.title))
-        index_pairs.append(
-            (
-                f"{compare_path(page.pair.slug)}.html",
-                page.title,
-                None if page.pair.same_task else "different tasks",
-            )
-        )
+        note = None if page.pair.same_task else "different tasks"
+        index_pairs.append((f"{compare_path(page.pair.slug)}.html", page.title, note))
         report.comparisons += 1
-    entries = _build_models(conn, out, ranks, pair_links, base_url, report)
+    return pair_links, index_pairs
+
+
+def build_site(
+    conn: sqlite3.Connection,
+    out: Path,
+    *,
+    pairs_per_model: int = 2,
+    extra_pairs: Iterable[tuple[str, str]] = (),
+    base_url: str = "",
+) -> SiteReport:
+    """Write the whole site under `out` from one read snapshot of the database.
+
+    `extra_pairs` are stored model ids, built even when their tasks differ (with the caveat).
+    """
+    report = SiteReport()
+    with read_snapshot(conn):
+        ranks = load_rank_table(conn)
+        suggested = set(suggested_pairs(conn, pairs_per_model))
+        pairs = sorted(suggested | {pair_key(a, b) for a, b in extra_pairs if a != b})
+        pair_links, index_pairs = _build_comparisons(conn, out, pairs, ranks, base_url, report)
+        entries = _build_models(conn, out, ranks, pair_links, base_url, report)
     as_of = latest(*(e.pop("as_of") for e in entries))
-    _write(
-        out,
-        "index.html",
-        render_index_html(_group_by_task(entries), index_pairs, as_of=as_of, base_url=base_url),
-        report,
-    )
+    index_html = render_index_html(_group_by_task(entries), index_pairs, as_of=as_of, base_url=base_url)
+    _write(out, "index.html", index_html, report)
     _write(out, "index.json", render_index_json(entries, as_of, pretty=False), report)
     report.removed = _prune_stale(out, report)
     return report

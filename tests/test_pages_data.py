@@ -153,3 +153,17 @@ def test_info_endpoint_without_children_means_zero_derivatives_not_unknown(tmp_p
     # all-time downloads: the info endpoint was read and had none, so "recrawl" would not help
     assert "recrawl" not in read.downloads_all_time.missing
     assert "recrawl" in listed.downloads_all_time.missing
+
+
+def test_read_snapshot_hides_writes_committed_meanwhile(db_path):
+    from pages.data import read_snapshot
+
+    build_pages_db(db_path)
+    reader, writer = connect(db_path), connect(db_path)
+    with read_snapshot(reader):
+        before = load_model(reader, ALPHA).downloads_30d.value
+        with writer:
+            writer.execute("UPDATE models SET downloads = downloads + 1 WHERE model_id = ?", (ALPHA,))
+        assert load_model(reader, ALPHA).downloads_30d.value == before  # same snapshot throughout
+    assert load_model(reader, ALPHA).downloads_30d.value == before + 1
+    assert not reader.in_transaction

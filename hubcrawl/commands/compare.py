@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from db.connection import connect
-from pages.data import UnknownModelError, load_pair, resolve_model_id
+from pages.data import UnknownModelError, load_pair, read_snapshot, resolve_model_id
 from pages.page import build_compare_page
 from pages.render_html import render_compare_html
 from pages.render_json import render_compare_json
@@ -39,12 +39,13 @@ def run(args: argparse.Namespace) -> int:
         return 1
     conn = connect(args.db)
     try:
-        model_a = resolve_model_id(conn, args.model_a)
-        model_b = resolve_model_id(conn, args.model_b)
-        if model_a == model_b:
-            print(f"hubcrawl compare: {model_a} is the same model twice", file=sys.stderr)
-            return 1
-        page = build_compare_page(load_pair(conn, model_a, model_b))
+        with read_snapshot(conn):
+            model_a = resolve_model_id(conn, args.model_a)
+            model_b = resolve_model_id(conn, args.model_b)
+            if model_a == model_b:
+                print(f"hubcrawl compare: {model_a} is the same model twice", file=sys.stderr)
+                return 1
+            page = build_compare_page(load_pair(conn, model_a, model_b))
     except UnknownModelError as error:
         print(unknown_model_message(error), file=sys.stderr)
         return 1

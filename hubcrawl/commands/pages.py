@@ -58,6 +58,6 @@ def run(args: argparse.Namespace) -> int:
         conn.close()
     print(
         f"wrote {report.models} model pages and {report.comparisons} comparisons "
-        f"({len(report.files)} files) to {args.out}"
+        f"({len(report.files)} files) to {args.out}; removed {len(report.removed)} stale pages"
     )
     return 0
