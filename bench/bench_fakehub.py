@@ -30,6 +30,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from fakehub import FakeHub, HubStore
+from fakehub.gcutil import freeze_long_lived
 from fakehub.synthetic import make_models
 from fakehub.views import expanded_view, list_default_view
 
@@ -113,6 +114,7 @@ def main() -> None:
     started = time.perf_counter()
     records = make_models(args.models, seed=0)
     store = HubStore(records)
+    freeze_long_lived()  # both servers serve from these long-lived records
     print(f"built {args.models} models in {time.perf_counter() - started:.1f} s (not timed below)")
     by_trending = sorted(records, key=lambda r: (-r.get("trendingScore", 0), r["_id"]))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from fakehub.gcutil import freeze_long_lived
 from fakehub.store import HubStore
 
 HELP = "serve a local fake Hugging Face Hub (the bundled demo hub, or N synthetic models)"
@@ -40,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
     from fakehub.server import FakeHub
 
     store = build_store(args)
+    freeze_long_lived()
     hub = FakeHub(store, strict_list_expand=args.strict_list_expand, host=args.host, port=args.port)
     print(f"fake hub serving {len(store)} models at {hub.url}", flush=True)
     try:

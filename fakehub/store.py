@@ -23,6 +23,7 @@ from typing import Any
 
 from fakehub import views
 from fakehub.fields import DEFAULT_SORT, SORT_FIELDS, canonical_order
+from fakehub.gcutil import gc_paused
 
 BASE_MODEL_RELATIONS = ("finetune", "adapter", "quantized", "merge")
 DATE_SORT_FIELDS = frozenset({"lastModified", "createdAt"})
@@ -117,8 +118,9 @@ class HubStore:
         self._aliases: dict[str, str] = {}
         self._children: dict[str, Counter[str]] = {}
         self._orders: dict[str, tuple[list[SortKey], list[str]]] = {}
-        for record in records:
-            self.add(record)
+        with gc_paused():  # bulk loads allocate millions of long-lived objects
+            for record in records:
+                self.add(record)
 
     # -- writing ---------------------------------------------------------------------------------
 

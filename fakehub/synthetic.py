@@ -22,6 +22,7 @@ except ImportError:  # pragma: no cover
     from yaml import SafeDumper as _Dumper  # type: ignore[assignment]
 
 from fakehub.fields import canonical_order
+from fakehub.gcutil import gc_paused
 
 LEGACY_CREATED_AT = "2022-03-02T23:29:04.000Z"  # every repo older than the Hub's storage (hf-api.md §2.3)
 _EPOCH_START = datetime(2022, 3, 3, tzinfo=UTC)
@@ -103,6 +104,11 @@ DATASETS = ("squad", "imdb", "glue", "common_voice", "laion/laion2B-en", "Huggin
 
 def make_models(n: int, seed: int = 0) -> list[dict]:
     """`n` model-info records with unique ids and `_id`s, deterministic for a given seed."""
+    with gc_paused():
+        return _make_models(n, seed)
+
+
+def _make_models(n: int, seed: int) -> list[dict]:
     rng = random.Random(seed)
     users = [_user_name(rng, index) for index in range(max(20, n // 8))]
     records: list[dict] = []
