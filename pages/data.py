@@ -219,7 +219,8 @@ def model_slug(model_id: str) -> str:
 
 def pair_key(a: str, b: str) -> tuple[str, str]:
     """A pair in canonical order (alphabetical by slug), so each pair has exactly one URL."""
-    return tuple(sorted((a, b), key=lambda m: (model_slug(m).casefold(), model_slug(m))))  # type: ignore[return-value]
+    first, second = sorted((a, b), key=lambda m: (model_slug(m).casefold(), model_slug(m)))
+    return first, second
 
 
 def pair_slug(a: str, b: str) -> str:
@@ -232,19 +233,18 @@ def resolve_model_id(conn: sqlite3.Connection, text: str) -> str:
     candidates = [text]
     if "/" not in text and "--" in text:
         candidates.append(text.replace("--", "/", 1))
-    for candidate in candidates:
-        row = conn.execute(
-            "SELECT model_id FROM models WHERE model_id = ? COLLATE NOCASE "
-            "ORDER BY model_id = ? DESC LIMIT 1",
-            (candidate, candidate),
-        ).fetchone()
-        if row:
-            return row[0]
-        alias = conn.execute(
-            "SELECT model_id FROM model_aliases WHERE alias_id = ? COLLATE NOCASE", (candidate,)
-        ).fetchone()
-        if alias:
-            return alias[0]
+    # Exact matches use the primary keys; the case-insensitive fallback scans, so it runs only if they miss.
+    lookups = (
+        "SELECT model_id FROM models WHERE model_id = ?",
+        "SELECT model_id FROM model_aliases WHERE alias_id = ?",
+        "SELECT model_id FROM models WHERE model_id = ? COLLATE NOCASE ORDER BY model_id LIMIT 1",
+        "SELECT model_id FROM model_aliases WHERE alias_id = ? COLLATE NOCASE ORDER BY model_id LIMIT 1",
+    )
+    for sql in lookups:
+        for candidate in candidates:
+            row = conn.execute(sql, (candidate,)).fetchone()
+            if row:
+                return row[0]
     raise UnknownModelError(text, suggest_model_ids(conn, candidates[-1]))
 
 
