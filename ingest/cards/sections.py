@@ -26,16 +26,14 @@ _NOT_PARAGRAPH_START = re.compile(r"^ {0,3}(?:[-*+][ \t]|\d{1,9}[.)][ \t]|>|\||<
 _AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^>\s]*)>", re.IGNORECASE)
 _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
-_EMPHASIS = re.compile(r"(\*\*|__|`)")
 _INVISIBLE = ["script", "style", "noscript", "template"]
 _INVISIBLE_TAG = re.compile(r"<(?:script|style|noscript|template)\b", re.IGNORECASE)
 _HTML_HINT = re.compile(r"<[A-Za-z!/]")
 _HTML_OR_ENTITY = re.compile(r"<[A-Za-z!/]|&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
-_TRAILING_BLANKS = re.compile(r"[ \t]+$", re.MULTILINE)
-_BLANK_RUNS = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 # Between fragments parsed together; a private-use character no card is expected to contain.
 _SEPARATOR = "\n\ue000\ue001\ue000\n"
 _HTML_PARSER = "lxml" if importlib.util.find_spec("lxml") else "html.parser"  # lxml is ~2x faster
+_LINE_START = re.compile(r"\n {0,3}[-#`~=*_]")
 # Lines that may be structure: ATX headings, fences, setext underlines, thematic breaks.
 _CANDIDATE_LINE = re.compile(
     r"^ {0,3}(?:#{1,6}(?:[ \t][^\n]*)?|`{3,}[^\n]*|~{3,}[^\n]*|=+[ \t]*|-+[ \t]*"
@@ -98,12 +96,16 @@ def inline_text(text: str) -> str:
     if "](" in text:
         text = _IMAGE.sub(r"\1", text)
         text = _LINK.sub(r"\1", text)
-    return _EMPHASIS.sub("", text) if ("**" in text or "__" in text or "`" in text) else text
+    return text.replace("**", "").replace("__", "").replace("`", "")
 
 
 def _tidy(text: str) -> str:
     """No trailing blanks on lines, at most one empty line in a row, no blank edges."""
-    return _BLANK_RUNS.sub("\n\n", _TRAILING_BLANKS.sub("", text)).strip()
+    # str methods rather than regexes: several times faster on whole cards.
+    text = "\n".join(map(str.rstrip, text.split("\n")))
+    while "\n\n\n" in text:
+        text = text.replace("\n\n\n", "\n\n")
+    return text.strip()
 
 
 def _readable_all(sections_parts: list[list[tuple[bool, str]]]) -> list[str]:
@@ -170,6 +172,14 @@ class _Tree:
         return tuple(sections)
 
 
+def _candidate_lines(body: str):
+    """Matches of _CANDIDATE_LINE; a literal-prefix scan finds the few lines worth matching."""
+    for start in _LINE_START.finditer("\n" + body):
+        candidate = _CANDIDATE_LINE.match(body, start.start())  # "\n" + body shifts offsets by one
+        if candidate is not None:
+            yield candidate
+
+
 def _setext_paragraph(prose: str) -> int | None:
     """Start offset (in `prose`) of the paragraph that ends `prose`, if it can be a setext heading's text."""
     if not prose.endswith("\n"):
@@ -195,7 +205,7 @@ def parse_sections(body: str) -> tuple[Section, ...]:
     tree = _Tree()
     fence: str | None = None  # the opening fence while inside a code block
     pos = 0  # start of the text not yet assigned to a section
-    for candidate in _CANDIDATE_LINE.finditer(body):
+    for candidate in _candidate_lines(body):
         start, end = candidate.start(), candidate.end()
         line = candidate.group(0)
         if fence is not None:
