@@ -434,7 +434,14 @@ def _capabilities(conn: sqlite3.Connection, model_id: str) -> list[Capability]:
     by_cap: dict[int, list[Evidence]] = {}
     for e in evidence:
         by_cap.setdefault(e["capability_id"], []).append(
-            Evidence(e["kind"], e["source_url"], e["field"], e["section"], e["quote"], e["eval_id"])
+            Evidence(
+                e["kind"],
+                _text(e["source_url"]),
+                _text(e["field"]),
+                _text(e["section"]),
+                _text(e["quote"]),
+                e["eval_id"],
+            )
         )
     return [
         Capability(
@@ -444,21 +451,26 @@ def _capabilities(conn: sqlite3.Connection, model_id: str) -> list[Capability]:
     ]
 
 
+def _text(value: Any) -> Any:
+    """Card-derived optional values: a stray "None"/"nan"/"" (or NaN) becomes a real None."""
+    return None if is_missing(value) else value
+
+
 def _evals(conn: sqlite3.Connection, model_id: str) -> list[EvalResult]:
     rows = _rows(conn, "SELECT * FROM eval_results WHERE model_id = ? ORDER BY eval_id", (model_id,))
     return [
         EvalResult(
             eval_id=r["eval_id"],
-            dataset=r["dataset_name"] or r["dataset_id"],
-            dataset_config=r["dataset_config"],
-            dataset_split=r["dataset_split"],
-            metric=r["metric_name"] or r["metric_type"],
-            value=r["value"],
-            value_text=r["value_text"],
+            dataset=_text(r["dataset_name"]) or _text(r["dataset_id"]),
+            dataset_config=_text(r["dataset_config"]),
+            dataset_split=_text(r["dataset_split"]),
+            metric=_text(r["metric_name"]) or _text(r["metric_type"]),
+            value=_text(r["value"]),
+            value_text=_text(r["value_text"]),
             verified=None if r["verified"] is None else bool(r["verified"]),
             source_kind=r["source_kind"],
-            source_name=r["source_name"],
-            source_url=r["source_url"],
+            source_name=_text(r["source_name"]),
+            source_url=_text(r["source_url"]),
             fetched_at=r["fetched_at"],
         )
         for r in rows

@@ -214,3 +214,18 @@ def test_removed_model_is_flagged_on_compare_pages(conn):
     assert note in BeautifulSoup(rendered["html"], "html.parser").get_text()
     assert note in rendered["md"]
     assert json.loads(rendered["json"])["models"][1]["removed_at"] == "2026-10-20T00:00:00Z"
+
+
+def test_placeholder_strings_from_cards_render_as_missing(db_path):
+    db = new_db(db_path)
+    add_model(db, "odd/model")
+    add_model(db, "plain/model")
+    eval_id = add_eval(db, "odd/model", dataset="set", metric="acc", value=1.0, verified=True)
+    db["eval_results"].update(eval_id, {"value": float("nan"), "value_text": "nan", "dataset_config": "None"})
+    add_capability(
+        db, "odd/model", "cap", "described", evidence=[{"kind": "card_section", "quote": "undefined"}]
+    )
+    rendered = compare_outputs(connect(db_path), "odd/model", "plain/model")
+    assert not FORBIDDEN.search(visible_text(rendered["html"]))
+    assert not FORBIDDEN.search(rendered["md"])
+    assert not [s for s in json_strings(json.loads(rendered["json"])) if FORBIDDEN.search(s)]
