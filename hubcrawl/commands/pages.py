@@ -17,6 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", required=True, type=Path, help="output directory (created if missing)")
     parser.add_argument(
         "--pairs-per-model",
+        metavar="N",
         type=int,
         default=2,
         help="suggested comparisons per model: nearest overall ranks in its task (default: 2)",
