@@ -189,3 +189,23 @@ def test_params_from_model_name(model_id: str, expected: int) -> None:
 )
 def test_model_names_without_a_size(model_id: str) -> None:
     assert params_from_model_name(model_id) is None
+
+
+@pytest.mark.parametrize(
+    "fragment",
+    [
+        "<p align='center'><b>Bold</b> &amp; <i>italic</i></p>\nplain line",
+        "<details><summary>More</summary>\n\nHidden text\n</details>",
+        "<table><tr><td>a</td><td>1</td></tr>\n<tr><td>b</td><td>2</td></tr></table>",
+        "before <script>var x = '<b>';</script> after <style>p {}</style> end <!-- note -->",
+        "unclosed <div>text <span>more",
+        "<img src='x.png' alt='logo'> <br/> caption &nbsp;&#233;&#x41;",
+    ],
+)
+def test_fast_html_path_matches_beautifulsoup(fragment: str) -> None:
+    from ingest.cards.sections import _libxml2_text, _soup_text
+
+    fast = _libxml2_text(fragment)
+    if fast is None:
+        pytest.skip("lxml not installed")
+    assert " ".join(fast.split()) == " ".join(_soup_text(fragment).split())
