@@ -27,6 +27,7 @@ import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from operator import attrgetter, itemgetter
 from pathlib import Path
 
 from db.connection import open_db
@@ -88,6 +89,18 @@ _CHANGE_FIELDS = (
     "sha", "last_modified", "downloads", "downloads_all_time", "likes", "trending_score", "tags_hash",
     "license", "pipeline_tag", "library_name", "gated",
 )
+
+# Rows are lists in _STORED_COLUMNS order; these pick fields by position at C speed (this runs per model).
+_POSITION = {name: index for index, name in enumerate(_STORED_COLUMNS)}
+_FACT_VALUES = attrgetter(*_STORED_COLUMNS[:-2])  # every stored column but spaces_count and tags_hash
+_TAGS_HASH, _PARAMS, _PARAMS_SOURCE, _LICENSE = (
+    _POSITION[name] for name in ("tags_hash", "params", "params_source", "license")
+)
+_KEPT_POSITIONS = tuple(_POSITION[name] for name in (*_KEEP_WHEN_ABSENT, "spaces_count", "tags_hash"))
+_CLEARED_POSITIONS = tuple(_POSITION[name] for name in _CLEARED_BY_TAGGED_BODY)
+_LICENSE_POSITIONS = tuple(_POSITION[name] for name in _LICENSE_GROUP)
+_snapshot_metrics = itemgetter(*(_POSITION[name] for name in _SNAPSHOT_METRICS))
+_change_fields = itemgetter(*(_POSITION[name] for name in _CHANGE_FIELDS))
 
 
 @dataclass
@@ -282,7 +295,7 @@ def _write_facts(conn: sqlite3.Connection, run_id: int | None, facts: list[Model
 
 
 def _plan_page(
-    facts: list[ModelFacts], stored: dict[str, dict], run_id: int | None
+    facts: list[ModelFacts], stored: dict[str, tuple], run_id: int | None
 ) -> tuple[_PageWrites, PageStats]:
     writes = _PageWrites([], [], [], [], [], [], [])
     new = changed = 0
@@ -291,17 +304,16 @@ def _plan_page(
         row = _merged_row(fact, old)
         if old is None:
             new += 1
-        elif any(row[name] != old[name] for name in _CHANGE_FIELDS):
+        elif _change_fields(row) != _change_fields(old):
             changed += 1
-        if old is not None and row == old:
+        if old is not None and tuple(row) == old:
             writes.touched.append((fact.source_url, fact.fetched_at, fact.fetched_at, run_id, fact.model_id))
         else:
-            writes.models.append(_upsert_values(row, fact, run_id))
-        if old is None or any(row[name] != old[name] for name in _SNAPSHOT_METRICS):
-            writes.snapshots.append(
-                (fact.model_id, fact.fetched_at, run_id, *(row[name] for name in _SNAPSHOT_METRICS))
-            )
-        if old is None or row["tags_hash"] != old["tags_hash"]:
+            writes.models.append((*row, fact.source_url, fact.fetched_at, fact.fetched_at, fact.fetched_at,
+                                  run_id, None))
+        if old is None or _snapshot_metrics(row) != _snapshot_metrics(old):
+            writes.snapshots.append((fact.model_id, fact.fetched_at, run_id, *_snapshot_metrics(row)))
+        if old is None or row[_TAGS_HASH] != old[_TAGS_HASH]:
             writes.retagged.append((fact, old is None))
         if any(edge.source == SOURCE_API for edge in fact.edges):
             writes.api_edges.append(fact)
@@ -312,34 +324,30 @@ def _plan_page(
     return writes, PageStats(seen=len(facts), new=new, changed=changed)
 
 
-def _merged_row(fact: ModelFacts, old: dict | None) -> dict:
-    """The models row after this fact, following the rules in the module docstring."""
+def _merged_row(fact: ModelFacts, old: tuple | None) -> list:
+    """The models row (in _STORED_COLUMNS order) after this fact, following the module docstring's rules."""
     tagged = bool(fact.tags)
-    row = {name: getattr(fact, name) for name in _STORED_COLUMNS[:-2]}  # all but spaces_count, tags_hash
-    row["spaces_count"] = len(fact.spaces) if fact.spaces is not None else None
-    row["tags_hash"] = tags_hash(fact.tags) if tagged else None
+    row = [
+        *_FACT_VALUES(fact),
+        len(fact.spaces) if fact.spaces is not None else None,
+        tags_hash(fact.tags) if tagged else None,
+    ]
     if old is None:
         return row
-    for name in (*_KEEP_WHEN_ABSENT, "spaces_count", "tags_hash"):
-        if row[name] is None:
-            row[name] = old[name]
+    for position in _KEPT_POSITIONS:
+        if row[position] is None:
+            row[position] = old[position]
     if not tagged:
-        for name in _CLEARED_BY_TAGGED_BODY:
-            if row[name] is None:
-                row[name] = old[name]
-        if row["license"] is None:
-            row.update({name: old[name] for name in _LICENSE_GROUP})
-    if row["params"] is None and old["params"] is not None:
+        for position in _CLEARED_POSITIONS:
+            if row[position] is None:
+                row[position] = old[position]
+        if row[_LICENSE] is None:
+            for position in _LICENSE_POSITIONS:
+                row[position] = old[position]
+    if row[_PARAMS] is None and old[_PARAMS] is not None:
         # The API said nothing about params: keep what we had (card-derived or an earlier API value).
-        row["params"], row["params_source"] = old["params"], old["params_source"]
+        row[_PARAMS], row[_PARAMS_SOURCE] = old[_PARAMS], old[_PARAMS_SOURCE]
     return row
-
-
-def _upsert_values(row: dict, fact: ModelFacts, run_id: int | None) -> tuple:
-    seen = fact.fetched_at
-    return (
-        *(row[name] for name in _STORED_COLUMNS), fact.source_url, fact.fetched_at, seen, seen, run_id, None,
-    )
 
 
 def tags_hash(tags: Sequence[str]) -> str:
@@ -350,13 +358,14 @@ def tags_hash(tags: Sequence[str]) -> str:
 # ---- reading and writing ---------------------------------------------------------------------
 
 
-def _stored_rows(conn: sqlite3.Connection, model_ids: list[str]) -> dict[str, dict]:
-    stored: dict[str, dict] = {}
+def _stored_rows(conn: sqlite3.Connection, model_ids: list[str]) -> dict[str, tuple]:
+    """Stored rows (in _STORED_COLUMNS order) of the page's models, one query per IN_CHUNK ids."""
+    stored: dict[str, tuple] = {}
     for start in range(0, len(model_ids), IN_CHUNK):
         chunk = model_ids[start : start + IN_CHUNK]
         sql = _SELECT_STORED + f"({', '.join('?' * len(chunk))})"
         for values in conn.execute(sql, chunk):
-            stored[values[0]] = dict(zip(_STORED_COLUMNS, values, strict=True))
+            stored[values[0]] = values
     return stored
 
 
