@@ -76,20 +76,18 @@ def _prose_lines(body: str):
     """Lines outside fenced code that mention parameters, with markup that hides numbers removed."""
     fence: str | None = None
     for line in body.split("\n"):
-        stripped = line.lstrip()
-        if stripped[:3] in ("```", "~~~"):
+        head = line[:6]
+        if "```" in head or "~~~" in head:
+            stripped = line.strip()
             opening = _FENCE.match(line)
             if fence is None and opening:
                 fence = opening.group(1)
                 continue
-            if (
-                fence is not None
-                and stripped.rstrip().startswith(fence)
-                and set(stripped.rstrip()) == {fence[0]}
-            ):
+            if fence is not None and stripped.startswith(fence) and set(stripped) == {fence[0]}:
                 fence = None
                 continue
-        if fence is not None or "param" not in line.lower():
+        # Three substring tests are much cheaper than lower-casing every line.
+        if fence is not None or not ("param" in line or "Param" in line or "PARAM" in line):
             continue
         line = _TAG.sub(" ", line)
         line = _IMAGE_OR_LINK.sub(r"\1", line)
