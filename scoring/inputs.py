@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import itertools
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from scoring.signals import (
-    CARD_TOPICS,
     EVAL_SELF_REPORTED_POINTS,
     EVAL_VERIFIED_POINTS,
     INTEGRATION_TAGS,
@@ -23,6 +22,7 @@ from scoring.signals import (
     LICENSE_OTHER_BARE,
     LICENSE_OTHER_NAMED_LINKED,
     RELATION_SIGNALS,
+    card_topics_of,
 )
 
 NO_TIME = -1  # timestamp code of a missing fetched_at
@@ -44,8 +44,10 @@ class Timestamps:
             self.values.append(value)
         return code
 
-    def encode(self, values: Iterable[str | None], size: int) -> np.ndarray:
-        return np.fromiter((self.code(v) for v in values), dtype=np.int64, count=size)
+    def encode(self, values: Sequence[str | None]) -> np.ndarray:
+        # Few distinct times (one per crawl page at most): code each once, then one C-level map.
+        codes = {value: self.code(value) for value in set(values)}
+        return np.fromiter(map(codes.__getitem__, values), dtype=np.int64, count=len(values))
 
 
 @dataclass
@@ -66,234 +68,215 @@ class ScoringInputs:
 
 # Alternative sources of a signal: variant k >= 1 is SOURCE_VARIANTS[name][k - 1]; 0 is SignalSpec.source.
 SOURCE_VARIANTS: dict[str, tuple[str, ...]] = {
-    name: ("model_children.count (api.childrenModelCount)",) for name in RELATION_SIGNALS
+    name: ("model_children",) for name in RELATION_SIGNALS
 }
 
-_MODEL_COLUMNS = (
-    "model_id, pipeline_tag, library_name, license, license_name, license_link, params, params_source, "
-    "inference, downloads, downloads_all_time, likes, spaces_count, fetched_at"
-)
+# Graded and presence facts are computed by SQLite while it reads the row (C speed, no Python per model).
+_MODELS_SQL = f"""
+SELECT model_id, pipeline_tag, fetched_at, downloads, downloads_all_time, likes, spaces_count,
+    CASE WHEN license IS NULL OR lower(license) = 'unknown' THEN {LICENSE_NONE}
+         WHEN lower(license) != 'other' THEN {LICENSE_KNOWN}
+         WHEN license_name IS NOT NULL AND license_link IS NOT NULL THEN {LICENSE_OTHER_NAMED_LINKED}
+         ELSE {LICENSE_OTHER_BARE} END,
+    params IS NOT NULL,
+    params_source IS 'safetensors.total',
+    (library_name IS NOT NULL) + (inference IS 'warm')
+FROM models WHERE removed_at IS NULL ORDER BY model_id"""
 
 
 def load_inputs(conn: sqlite3.Connection) -> ScoringInputs:
     """Read all signals of all non-removed models."""
-    rows = conn.execute(
-        f"SELECT {_MODEL_COLUMNS} FROM models WHERE removed_at IS NULL ORDER BY model_id"
-    ).fetchall()
+    rows = conn.execute(_MODELS_SQL).fetchall()
     n = len(rows)
-    columns = list(zip(*rows, strict=True)) if rows else [()] * 14
-    (model_ids, tasks, library, license_, license_name, license_link, params, params_source,
-     inference, downloads, downloads_all_time, likes, spaces_count, fetched_at) = columns
-    position = {model_id: i for i, model_id in enumerate(model_ids)}
+    columns = list(zip(*rows, strict=True)) if rows else [()] * 11
+    model_ids, tasks, fetched_at = columns[0], columns[1], columns[2]
     stamps = Timestamps()
-    model_fetched = stamps.encode(fetched_at, n)
+    model_fetched = stamps.encode(fetched_at)
     inputs = ScoringInputs(
         model_ids=list(model_ids),
         tasks=list(tasks),
-        as_of=max((t for t in fetched_at if t is not None), default=None),
+        as_of=max((t for t in set(fetched_at) if t is not None), default=None),
         raw={},
         fetched={},
         variant={},
         has_history=np.zeros(n, dtype=bool),
         timestamps=stamps,
     )
-    for name, values in (("downloads_30d", downloads), ("downloads_all_time", downloads_all_time),
-                         ("likes", likes)):
-        _set(inputs, name, _floats(values, n), model_fetched)
-    _set(inputs, "license_clarity", _license_clarity(license_, license_name, license_link), model_fetched)
-    _set(inputs, "params_documented", np.array([p is not None for p in params], dtype=float), model_fetched)
-    _load_spaces(conn, inputs, position, _floats(spaces_count, n), model_fetched)
-    _load_safetensors(conn, inputs, position, params_source, model_fetched)
-    _load_integrations(conn, inputs, position, library, inference, model_fetched)
-    _load_derivatives(conn, inputs, position, model_fetched)
-    _load_card_signals(conn, inputs, position)
-    _load_history(conn, inputs, position)
+    (downloads, all_time, likes, spaces, license_clarity, params_documented, safetensors,
+     integrations) = (np.array(column, dtype=float).reshape(n) for column in columns[3:])
+    position = {model_id: i for i, model_id in enumerate(model_ids)}
+    loader = _Loader(conn, inputs, position, model_fetched)
+    for name, raw in (("downloads_30d", downloads), ("downloads_all_time", all_time), ("likes", likes),
+                      ("license_clarity", license_clarity), ("params_documented", params_documented)):
+        loader.set(name, raw, model_fetched)
+    loader.spaces(spaces)
+    loader.safetensors(safetensors)
+    loader.integrations(integrations)
+    loader.derivatives()
+    loader.card_signals()
+    loader.history()
     return inputs
 
 
-def _set(inputs: ScoringInputs, name: str, raw: np.ndarray, fetched: np.ndarray,
-         variant: np.ndarray | None = None) -> None:
-    inputs.raw[name] = raw
-    # A missing raw value has no fetch time: there was nothing fetched.
-    inputs.fetched[name] = np.where(np.isnan(raw), NO_TIME, fetched)
-    inputs.variant[name] = variant if variant is not None else np.zeros(len(raw), dtype=np.int64)
+class _Loader:
+    """Aggregate queries keyed by model_id, scattered into arrays aligned with inputs.model_ids."""
 
+    def __init__(self, conn: sqlite3.Connection, inputs: ScoringInputs, position: dict[str, int],
+                 model_fetched: np.ndarray) -> None:
+        self.conn, self.inputs, self.position, self.model_fetched = conn, inputs, position, model_fetched
 
-def _floats(values: Iterable[object], size: int) -> np.ndarray:
-    """Column -> float64 array; None becomes NaN (missing)."""
-    return np.fromiter((np.nan if v is None else v for v in values), dtype=float, count=size)
+    def set(self, name: str, raw: np.ndarray, fetched: np.ndarray, variant: np.ndarray | None = None) -> None:
+        inputs = self.inputs
+        inputs.raw[name] = raw
+        # A missing raw value has no fetch time: there was nothing fetched.
+        inputs.fetched[name] = np.where(np.isnan(raw), NO_TIME, fetched)
+        inputs.variant[name] = variant if variant is not None else np.zeros(len(raw), dtype=np.int64)
 
-
-def _indices(position: dict[str, int], model_ids: Iterable[str]) -> np.ndarray:
-    """Positions of the given ids among scored models; -1 for ids we do not score (removed, not crawled)."""
-    return np.fromiter((position.get(m, -1) for m in model_ids), dtype=np.int64)
-
-
-def _license_clarity(license_: tuple, license_name: tuple, license_link: tuple) -> np.ndarray:
-    def grade(lic: str | None, name: str | None, link: str | None) -> float:
-        if lic is None or lic.lower() == "unknown":
-            return LICENSE_NONE
-        if lic.lower() != "other":
-            return LICENSE_KNOWN
-        return LICENSE_OTHER_NAMED_LINKED if name and link else LICENSE_OTHER_BARE
-
-    # Few distinct combinations: grade each once.
-    cache: dict[tuple, float] = {}
-    return np.fromiter(
-        (cache[k] if (k := (a, b is not None, c is not None)) in cache
-         else cache.setdefault(k, grade(a, b, c)) for a, b, c in zip(license_, license_name, license_link,
-                                                                     strict=True)),
-        dtype=float,
-        count=len(license_),
-    )
-
-
-def _load_spaces(conn: sqlite3.Connection, inputs: ScoringInputs, position: dict[str, int],
-                 spaces_count: np.ndarray, model_fetched: np.ndarray) -> None:
-    """models.spaces_count (NULL when never fetched); fetched_at of the Space links when we have them."""
-    fetched = model_fetched.copy()
-    rows = conn.execute("SELECT model_id, max(fetched_at) FROM model_spaces GROUP BY model_id").fetchall()
-    if rows:
-        ids, times = zip(*rows, strict=True)
-        idx = _indices(position, ids)
+    def query(self, sql: str, params: Sequence[object] = (), times: Sequence[int] = ()) -> tuple:
+        """Run `sql` (first column: model_id). Returns (positions, column arrays...) for rows of scored
+        models; columns listed in `times` come back as timestamp codes, the others as float64."""
+        cursor = self.conn.execute(sql, params)
+        rows = cursor.fetchall()
+        width = len(cursor.description)
+        if not rows:
+            return (np.zeros(0, dtype=np.int64), *(np.zeros(0) for _ in range(width - 1)))
+        columns = list(zip(*rows, strict=True))
+        idx = np.fromiter(map(self.position.get, columns[0], itertools.repeat(-1)), dtype=np.int64,
+                          count=len(rows))
         keep = idx >= 0
-        fetched[idx[keep]] = inputs.timestamps.encode(times, len(times))[keep]
-    _set(inputs, "spaces", spaces_count, fetched)
+        arrays = [
+            (self.inputs.timestamps.encode(column) if k in times else np.array(column, dtype=float))[keep]
+            for k, column in enumerate(columns[1:], start=1)
+        ]
+        return (idx[keep], *arrays)
 
+    def spaces(self, spaces_count: np.ndarray) -> None:
+        """models.spaces_count (NULL when never fetched); fetched_at of the Space links when we have them."""
+        fetched = self.model_fetched.copy()
+        idx, times = self.query("SELECT model_id, max(fetched_at) FROM model_spaces GROUP BY model_id",
+                                times=(1,))
+        fetched[idx] = times
+        self.set("spaces", spaces_count, fetched)
 
-def _load_safetensors(conn: sqlite3.Connection, inputs: ScoringInputs, position: dict[str, int],
-                      params_source: tuple, model_fetched: np.ndarray) -> None:
-    has = np.array([s == "safetensors.total" for s in params_source], dtype=float)
-    rows = conn.execute("SELECT model_id FROM tags WHERE tag = 'safetensors'")
-    tagged = _indices(position, (row[0] for row in rows))
-    has[tagged[tagged >= 0]] = 1.0
-    _set(inputs, "safetensors", has, model_fetched)
+    def safetensors(self, from_params: np.ndarray) -> None:
+        has = from_params.copy()
+        (idx,) = self.query("SELECT model_id FROM tags WHERE tag = 'safetensors'")
+        has[idx] = 1.0
+        self.set("safetensors", has, self.model_fetched)
 
+    def integrations(self, base: np.ndarray) -> None:
+        """library_name + 'warm' (from the models query) + runtime tags; a tag equal to library_name
+        is the same integration and counts once."""
+        count = base.copy()
+        marks = ",".join("?" * len(INTEGRATION_TAGS))
+        idx, tags = self.query(
+            f"""SELECT t.model_id, count(*) FROM tags t JOIN models m ON m.model_id = t.model_id
+                WHERE t.tag IN ({marks}) AND t.tag IS NOT m.library_name GROUP BY t.model_id""",
+            INTEGRATION_TAGS,
+        )
+        count[idx] += tags
+        self.set("integrations", count, self.model_fetched)
 
-def _load_integrations(conn: sqlite3.Connection, inputs: ScoringInputs, position: dict[str, int],
-                       library: tuple, inference: tuple, model_fetched: np.ndarray) -> None:
-    """Distinct integrations: library_name, runtime tags (a tag equal to library_name counts once), 'warm'."""
-    count = np.array(
-        [(lib is not None) + (warm == "warm") for lib, warm in zip(library, inference, strict=True)],
-        dtype=float,
-    )
-    marks = ",".join("?" * len(INTEGRATION_TAGS))
-    rows = conn.execute(
-        f"""SELECT t.model_id, count(*) FROM tags t JOIN models m ON m.model_id = t.model_id
-            WHERE t.tag IN ({marks}) AND (m.library_name IS NULL OR t.tag != m.library_name)
-            GROUP BY t.model_id""",
-        INTEGRATION_TAGS,
-    ).fetchall()
-    if rows:
-        ids, counts = zip(*rows, strict=True)
-        idx = _indices(position, ids)
-        keep = idx >= 0
-        count[idx[keep]] += np.asarray(counts, dtype=float)[keep]
-    _set(inputs, "integrations", count, model_fetched)
+    def derivatives(self) -> None:
+        """Children per relation: distinct children in model_edges, or the API's exact count when larger.
 
+        Edges come from the tags of children we crawled, so they undercount when children were not
+        crawled; model_children holds the Hub's own count for models fetched in detail. The larger one
+        wins (the API on ties) and its source and fetched_at go into the breakdown. No edge and no count
+        means 0 children found (present, not missing). Removed children do not count.
+        """
+        for name, relation in RELATION_SIGNALS.items():
+            edge_count, edge_fetched = self._counts(
+                """SELECT parent_id, count(DISTINCT child_id), max(fetched_at) FROM model_edges
+                   WHERE relation = ? AND child_id NOT IN (SELECT model_id FROM models
+                                                           WHERE removed_at IS NOT NULL)
+                   GROUP BY parent_id""",
+                relation,
+            )
+            api_count, api_fetched = self._counts(
+                "SELECT model_id, count, fetched_at FROM model_children WHERE relation = ?", relation
+            )
+            use_api = ~np.isnan(api_count) & (np.isnan(edge_count) | (api_count >= edge_count))
+            raw = np.where(use_api, api_count, np.nan_to_num(edge_count, nan=0.0))
+            fetched = np.where(use_api, api_fetched,
+                               np.where(np.isnan(edge_count), self.model_fetched, edge_fetched))
+            self.set(name, raw, fetched, use_api.astype(np.int64))
 
-def _load_derivatives(conn: sqlite3.Connection, inputs: ScoringInputs, position: dict[str, int],
-                      model_fetched: np.ndarray) -> None:
-    """Children per relation: distinct children in model_edges, or the API's exact count when it is larger.
+    def _counts(self, sql: str, relation: str) -> tuple[np.ndarray, np.ndarray]:
+        count = np.full(self.inputs.size, np.nan)
+        fetched = np.full(self.inputs.size, NO_TIME, dtype=np.int64)
+        idx, counts, times = self.query(sql, (relation,), times=(2,))
+        count[idx] = counts
+        fetched[idx] = times
+        return count, fetched
 
-    Edges come from the tags of the children we crawled, so they undercount when children were not crawled;
-    model_children holds the Hub's own count for models we fetched in detail. The larger one wins (the API
-    on ties); its source and fetched_at go into the breakdown. No edge and no count means 0 children found.
-    """
-    edges = conn.execute(
-        """SELECT parent_id, relation, count(DISTINCT child_id), max(fetched_at) FROM model_edges
-           WHERE child_id NOT IN (SELECT model_id FROM models WHERE removed_at IS NOT NULL)
-           GROUP BY parent_id, relation"""
-    ).fetchall()
-    children = conn.execute("SELECT model_id, relation, count, fetched_at FROM model_children").fetchall()
-    for name, relation in RELATION_SIGNALS.items():
-        edge_count, edge_fetched = _counts(inputs, position, [r for r in edges if r[1] == relation])
-        api_count, api_fetched = _counts(inputs, position, [r for r in children if r[1] == relation])
-        use_api = ~np.isnan(api_count) & (np.isnan(edge_count) | (api_count >= edge_count))
-        raw = np.where(use_api, api_count, np.nan_to_num(edge_count, nan=0.0))
-        fetched = np.where(use_api, api_fetched, np.where(np.isnan(edge_count), model_fetched, edge_fetched))
-        _set(inputs, name, raw, fetched, use_api.astype(np.int64))
+    def card_signals(self) -> None:
+        """card_completeness and eval_results: missing until the card was fetched ('ok' or 'missing')."""
+        n = self.inputs.size
+        card_fetched = np.full(n, NO_TIME, dtype=np.int64)
+        idx, times = self.query("SELECT model_id, fetched_at FROM cards WHERE status IN ('ok', 'missing')",
+                                times=(1,))
+        card_fetched[idx] = times
+        has_card = card_fetched != NO_TIME
 
+        completeness = np.where(has_card, 0.0, np.nan)
+        idx, topics = self._card_topics()
+        idx, topics = idx[has_card[idx]], topics[has_card[idx]]
+        completeness[idx] = topics
+        self.set("card_completeness", completeness, card_fetched)
 
-def _counts(
-    inputs: ScoringInputs, position: dict[str, int], rows: list[tuple]
-) -> tuple[np.ndarray, np.ndarray]:
-    """(model_id, relation, count, fetched_at) rows -> count array (NaN where no row) and fetched codes."""
-    count = np.full(inputs.size, np.nan)
-    fetched = np.full(inputs.size, NO_TIME, dtype=np.int64)
-    if rows:
-        ids, _, counts, times = zip(*rows, strict=True)
-        idx = _indices(position, ids)
-        keep = idx >= 0
-        count[idx[keep]] = np.asarray(counts, dtype=float)[keep]
-        fetched[idx[keep]] = inputs.timestamps.encode(times, len(times))[keep]
-    return count, fetched
+        points = np.where(has_card, 0.0, np.nan)
+        eval_fetched = card_fetched.copy()
+        idx, verified, other, times = self.query(
+            "SELECT model_id, sum(verified IS 1), sum(verified IS NOT 1), max(fetched_at) FROM eval_results "
+            "GROUP BY model_id",
+            times=(3,),
+        )
+        points[idx] = verified * EVAL_VERIFIED_POINTS + other * EVAL_SELF_REPORTED_POINTS
+        eval_fetched[idx] = times
+        self.set("eval_results", points, eval_fetched)
 
+    def _card_topics(self) -> tuple[np.ndarray, np.ndarray]:
+        """Topics covered per model. Section paths repeat across cards (templates), so each distinct path
+        is classified once in Python and SQLite joins the classes back to the sections."""
+        paths = [p for (p,) in self.conn.execute("SELECT DISTINCT path FROM card_sections")]
+        self.conn.execute("DROP TABLE IF EXISTS temp.scoring_path_topics")
+        self.conn.execute(
+            "CREATE TEMP TABLE scoring_path_topics (path TEXT PRIMARY KEY, t0 INT, t1 INT, t2 INT, t3 INT)"
+        )
+        self.conn.executemany(
+            "INSERT INTO temp.scoring_path_topics VALUES (?, ?, ?, ?, ?)",
+            ((path, *topics) for path in paths if any(topics := card_topics_of(path))),
+        )
+        try:
+            return self.query(
+                """SELECT s.model_id, max(t.t0) + max(t.t1) + max(t.t2) + max(t.t3)
+                   FROM card_sections s JOIN temp.scoring_path_topics t ON t.path = s.path
+                   GROUP BY s.model_id"""
+            )
+        finally:
+            self.conn.execute("DROP TABLE temp.scoring_path_topics")
 
-def _load_card_signals(conn: sqlite3.Connection, inputs: ScoringInputs, position: dict[str, int]) -> None:
-    """card_completeness and eval_results: missing until the card was fetched (status 'ok' or 'missing')."""
-    n = inputs.size
-    card_fetched = np.full(n, NO_TIME, dtype=np.int64)
-    rows = conn.execute("SELECT model_id, fetched_at FROM cards WHERE status IN ('ok', 'missing')").fetchall()
-    if rows:
-        ids, times = zip(*rows, strict=True)
-        idx = _indices(position, ids)
-        keep = idx >= 0
-        card_fetched[idx[keep]] = inputs.timestamps.encode(times, len(times))[keep]
-    has_card = card_fetched != NO_TIME
-
-    completeness = np.where(has_card, 0.0, np.nan)
-    topic_sql = " + ".join(
-        "max(" + " OR ".join(f"instr(lower(path), '{kw}') > 0" for kw in keywords) + ")"
-        for keywords in CARD_TOPICS.values()
-    )
-    rows = conn.execute(f"SELECT model_id, {topic_sql} FROM card_sections GROUP BY model_id").fetchall()
-    if rows:
-        ids, topics = zip(*rows, strict=True)
-        idx = _indices(position, ids)
-        keep = (idx >= 0) & has_card[np.where(idx >= 0, idx, 0)]
-        completeness[idx[keep]] = np.asarray(topics, dtype=float)[keep]
-    _set(inputs, "card_completeness", completeness, card_fetched)
-
-    points = np.where(has_card, 0.0, np.nan)
-    eval_fetched = card_fetched.copy()
-    rows = conn.execute(
-        "SELECT model_id, sum(verified IS 1), sum(verified IS NOT 1), max(fetched_at) FROM eval_results "
-        "GROUP BY model_id"
-    ).fetchall()
-    if rows:
-        ids, verified, other, times = zip(*rows, strict=True)
-        idx = _indices(position, ids)
-        keep = idx >= 0
-        values = (np.asarray(verified, dtype=float) * EVAL_VERIFIED_POINTS
-                  + np.asarray(other, dtype=float) * EVAL_SELF_REPORTED_POINTS)
-        points[idx[keep]] = values[keep]
-        eval_fetched[idx[keep]] = inputs.timestamps.encode(times, len(times))[keep]
-    _set(inputs, "eval_results", points, eval_fetched)
-
-
-def _load_history(conn: sqlite3.Connection, inputs: ScoringInputs, position: dict[str, int]) -> None:
-    """Growth between the two most recent snapshots: (1 + new) / (1 + old), for downloads and likes."""
-    n = inputs.size
-    rows = conn.execute(
-        """SELECT model_id, taken_at, downloads, likes FROM (
-               SELECT model_id, taken_at, downloads, likes,
-                      row_number() OVER (PARTITION BY model_id ORDER BY taken_at DESC) AS recency
-               FROM snapshots)
-           WHERE recency <= 2 ORDER BY model_id, taken_at DESC"""
-    ).fetchall()
-    growth = {"downloads_growth": np.full(n, np.nan), "likes_growth": np.full(n, np.nan)}
-    fetched = np.full(n, NO_TIME, dtype=np.int64)
-    for newer, older in itertools.pairwise(rows):
-        if newer[0] != older[0]:
-            continue
-        i = position.get(newer[0], -1)
-        if i < 0 or inputs.has_history[i]:
-            continue
-        inputs.has_history[i] = True
-        fetched[i] = inputs.timestamps.code(newer[1])
-        for column, name in ((2, "downloads_growth"), (3, "likes_growth")):
-            if newer[column] is not None and older[column] is not None:
-                growth[name][i] = (1 + max(newer[column], 0)) / (1 + max(older[column], 0))
-    for name, raw in growth.items():
-        _set(inputs, name, raw, fetched)
+    def history(self) -> None:
+        """Growth between the two most recent snapshots: (1 + new) / (1 + old), downloads and likes."""
+        n = self.inputs.size
+        idx, taken_at, new_downloads, old_downloads, new_likes, old_likes = self.query(
+            """SELECT model_id, taken_at, downloads, old_downloads, likes, old_likes FROM (
+                   SELECT model_id, taken_at, downloads, likes,
+                          lead(taken_at) OVER recent AS old_taken_at,
+                          lead(downloads) OVER recent AS old_downloads,
+                          lead(likes) OVER recent AS old_likes,
+                          row_number() OVER recent AS recency
+                   FROM snapshots WINDOW recent AS (PARTITION BY model_id ORDER BY taken_at DESC))
+               WHERE recency = 1 AND old_taken_at IS NOT NULL""",
+            times=(1,),
+        )
+        self.inputs.has_history[idx] = True
+        fetched = np.full(n, NO_TIME, dtype=np.int64)
+        fetched[idx] = taken_at
+        for name, new, old in (("downloads_growth", new_downloads, old_downloads),
+                               ("likes_growth", new_likes, old_likes)):
+            raw = np.full(n, np.nan)
+            # NaN (a NULL in either snapshot) propagates: the signal is missing for that model.
+            raw[idx] = (1 + np.clip(new, 0, None)) / (1 + np.clip(old, 0, None))
+            self.set(name, raw, fetched)

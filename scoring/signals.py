@@ -20,8 +20,6 @@ class SignalSpec:
     needs_history: bool = False  # momentum signals: need two snapshots
 
 
-RELATIONS = ("finetune", "adapter", "quantized", "merge")
-
 # Topic -> keywords matched case-insensitively as substrings of card section paths ("Uses > Direct Use").
 # A card covers a topic when any of its section paths contains any keyword of the topic.
 CARD_TOPICS: dict[str, tuple[str, ...]] = {
@@ -30,6 +28,12 @@ CARD_TOPICS: dict[str, tuple[str, ...]] = {
     "training_data": ("training", "dataset", "data collection", "corpus", "pretraining", "pre-training"),
     "evaluation": ("evaluation", "results", "benchmark", "performance", "metric"),
 }
+
+def card_topics_of(path: str) -> tuple[int, ...]:
+    """(1 or 0 per CARD_TOPICS entry, in order): which topics a section path covers."""
+    lowered = path.lower()
+    return tuple(int(any(keyword in lowered for keyword in keywords)) for keywords in CARD_TOPICS.values())
+
 
 # Weight of one eval result in the `eval_results` raw value: verified results (run by the Hub) count
 # fully; self-reported or unknown ones are claims, which studies find overstated (anchors.md §B.5).
@@ -57,60 +61,30 @@ INTEGRATION_TAGS = (
     "text-embeddings-inference",
 )
 
-_NOT_FETCHED_INFO = "not fetched: spaces come from the model info endpoint (hubcrawl recrawl)"
-
+# Sources and reasons are short on purpose: they are repeated in every model's stored breakdown (a
+# million rows), so every byte costs write time. docs/scoring.md explains each one in full.
 SIGNALS: dict[str, SignalSpec] = {
     spec.name: spec
     for spec in (
-        SignalSpec("downloads_30d", "models.downloads", True, "the Hub did not report 30-day downloads"),
-        SignalSpec(
-            "downloads_all_time",
-            "models.downloads_all_time",
-            True,
-            "not fetched: all-time downloads come from expand=downloadsAllTime",
-        ),
-        SignalSpec("likes", "models.likes", True, "the Hub did not report likes"),
-        SignalSpec("spaces", "models.spaces_count", True, _NOT_FETCHED_INFO),
-        SignalSpec(
-            "card_completeness",
-            "card_sections.path (topics: intended use, limitations, training data, evaluation)",
-            True,
-            "card not fetched yet",
-        ),
-        SignalSpec(
-            "eval_results",
-            "eval_results (verified x1, self-reported x0.25)",
-            False,
-            "card not fetched yet and no eval results stored",
-        ),
-        SignalSpec("license_clarity", "models.license, license_name, license_link", False, None),
-        SignalSpec("safetensors", "models.params_source='safetensors.total' or tag safetensors", True, None),
-        SignalSpec("params_documented", "models.params IS NOT NULL", True, None),
-        *(
-            SignalSpec(f"{relation}s" if relation != "quantized" else relation,
-                       f"model_edges (children by parent_id, relation={relation})", True, None)
-            for relation in RELATIONS
-        ),
-        SignalSpec(
-            "integrations",
-            "models.library_name + runtime tags + models.inference = 'warm'",
-            True,
-            None,
-        ),
-        SignalSpec(
-            "downloads_growth",
-            "snapshots.downloads, two most recent: (1+new)/(1+old)",
-            False,
-            "the snapshots lack 30-day downloads",
-            needs_history=True,
-        ),
-        SignalSpec(
-            "likes_growth",
-            "snapshots.likes, two most recent: (1+new)/(1+old)",
-            False,
-            "the snapshots lack likes",
-            needs_history=True,
-        ),
+        SignalSpec("downloads_30d", "models.downloads", True, "not reported by the Hub"),
+        SignalSpec("downloads_all_time", "models.downloads_all_time", True,
+                   "not fetched (expand=downloadsAllTime)"),
+        SignalSpec("likes", "models.likes", True, "not reported by the Hub"),
+        SignalSpec("spaces", "models.spaces_count", True,
+                   "not fetched (model info endpoint: hubcrawl recrawl)"),
+        SignalSpec("card_completeness", "card_sections.path", True, "card not fetched"),
+        SignalSpec("eval_results", "eval_results.verified", False, "card not fetched"),
+        SignalSpec("license_clarity", "models.license", False, None),
+        SignalSpec("safetensors", "models.params_source, tags", True, None),
+        SignalSpec("params_documented", "models.params", True, None),
+        SignalSpec("finetunes", "model_edges", True, None),
+        SignalSpec("adapters", "model_edges", True, None),
+        SignalSpec("quantized", "model_edges", True, None),
+        SignalSpec("merges", "model_edges", True, None),
+        SignalSpec("integrations", "models.library_name, tags, models.inference", True, None),
+        SignalSpec("downloads_growth", "snapshots.downloads", False, "a snapshot lacks downloads",
+                   needs_history=True),
+        SignalSpec("likes_growth", "snapshots.likes", False, "a snapshot lacks likes", needs_history=True),
     )
 }
 

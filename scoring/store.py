@@ -23,9 +23,14 @@ from scoring.compute import ScoreTable, compute_scores
 from scoring.config import ScoringConfig, load_config
 from scoring.inputs import load_inputs
 
-INSERT_SQL = (
-    "INSERT INTO scores (model_id, config_version, computed_at, overall, adoption, quality, ecosystem, "
-    "momentum, percentile_global, percentile_task, breakdown) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_COLUMNS = ("model_id", "config_version", "computed_at", "overall", "adoption", "quality", "ecosystem",
+            "momentum", "percentile_global", "percentile_task", "breakdown")
+# An upsert rewrites each row in place: cheaper than DELETE-all + INSERT, which frees and reallocates
+# every page of a multi-gigabyte table.
+UPSERT_SQL = (
+    f"INSERT INTO scores ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))}) "
+    f"ON CONFLICT (model_id) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS[1:])
 )
 STORED_DIMENSIONS = ("adoption", "quality", "ecosystem", "momentum")
 
@@ -65,11 +70,14 @@ def _repeat(value: object, times: int) -> list[object]:
 
 
 def write_scores(conn: sqlite3.Connection, table: ScoreTable) -> None:
-    """Replace the whole scores table in one transaction: removed models lose their rows, so pages can
-    never show them, and readers see either the old scores or the new ones."""
+    """Make the scores table hold exactly the rows of `table`, in one transaction (readers see the old
+    scores or the new ones). Rows of models no longer scored (removed from the Hub) are deleted, so that
+    pages can never show them."""
+    scored = set(table.inputs.model_ids)
+    stale = [(m,) for (m,) in conn.execute("SELECT model_id FROM scores") if m not in scored]
     with conn:
-        conn.execute("DELETE FROM scores")
-        conn.executemany(INSERT_SQL, score_rows(table))
+        conn.executemany("DELETE FROM scores WHERE model_id = ?", stale)
+        conn.executemany(UPSERT_SQL, score_rows(table))
 
 
 def score_connection(conn: sqlite3.Connection, config: ScoringConfig) -> ScoreSummary:
@@ -86,6 +94,9 @@ def score_database(db_path: str | Path, config_path: str | Path | None = None) -
         raise FileNotFoundError(f"database not found: {db_path}")
     config = load_config(config_path)
     db = open_db(db_path)
+    # Every model_id written was just read from `models`, whose rows are never deleted: checking the
+    # foreign key once per row would only cost an index lookup per model.
+    db.conn.execute("PRAGMA foreign_keys = OFF")
     try:
         return score_connection(db.conn, config)
     finally:
