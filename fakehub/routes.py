@@ -16,7 +16,7 @@ from urllib.parse import unquote
 from fakehub.etag import strong_etag, weak_etag
 from fakehub.fields import DEFAULT_SORT, EXPAND_VALUES, INFO_ONLY_EXPAND, SORT_ALIASES, SORT_FIELDS
 from fakehub.pagination import BadCursor, decode_cursor, encode_cursor, next_link
-from fakehub.store import HubStore, ListQuery
+from fakehub.store import HubStore, ListQuery, sort_key
 
 MAX_LIMIT = 1000
 JSON = "application/json; charset=utf-8"
@@ -91,8 +91,10 @@ def list_models(hub: Hub, request: Request) -> Response:
     cursor = request.value("cursor")
     try:
         after = decode_cursor(cursor, sort) if cursor else None
-    except BadCursor as bad:
-        raise BadRequest(str(bad)) from bad
+        if after is not None:
+            sort_key(sort, *after)  # a forged value (e.g. a date that is not one) is the client's fault
+    except (BadCursor, ValueError, TypeError) as bad:
+        raise BadRequest(f"Invalid cursor for sort '{sort}'") from bad
     page = hub.store.list_page(_parse_list_query(request), view, sort=sort, after=after, limit=limit)
     response = json_bytes_response(b"[" + b",".join(page.bodies) + b"]")
     if page.next_after is not None:

@@ -178,6 +178,8 @@ class HubStore:
     def rename(self, old_id: str, new_id: str) -> None:
         """Move a model to a new id; the old id becomes an alias that answers 307."""
         with self._lock:
+            if new_id in self._entries:
+                raise ValueError(f"{new_id} already exists")
             entry = self._entries.pop(self._canonical(old_id))
             self._unindex(entry)
             record = dict(entry.record)

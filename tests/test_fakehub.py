@@ -416,3 +416,13 @@ def test_full_listing_and_provider_mapping_shapes(client: httpx.Client, store: H
     ]
     info = client.get("/api/models/org9/served", params={"expand": "inferenceProviderMapping"}).json()
     assert info["inferenceProviderMapping"] == mapping
+
+
+def test_forged_or_foreign_cursors_are_400(client: httpx.Client):
+    by_likes = client.get("/api/models", params={"sort": "likes", "limit": 2}).links["next"]["url"]
+    cursor = dict(parse_qsl(urlsplit(by_likes).query))["cursor"]
+    assert client.get("/api/models", params={"sort": "downloads", "cursor": cursor}).status_code == 400
+    forged = base64.b64encode(b'{"$or":[{"lastModified":"yesterday","_id":{"$gt":"0"}}]}').decode()
+    response = client.get("/api/models", params={"sort": "lastModified", "cursor": forged})
+    assert response.status_code == 400 and "error" in response.json()
+    assert client.get("/api/models", params={"cursor": "%%%"}).status_code == 400
