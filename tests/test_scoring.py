@@ -355,3 +355,45 @@ def test_score_rows_match_the_inputs_model_order(db_path):
     conn.close()
     rows = list(score_rows(compute_scores(inputs, CONFIG)))
     assert [r[0] for r in rows] == ["org/a", "org/b", "org/c"]
+
+
+def test_vectorized_scores_agree_with_the_per_model_reference(db_path):
+    """bench/bench_score.py holds a straightforward per-model implementation (SQL per model, math.log):
+    two independent implementations of docs/scoring.md must agree on every number."""
+    import importlib.util
+    from pathlib import Path
+
+    bench_path = Path(__file__).resolve().parent.parent / "bench" / "bench_score.py"
+    spec = importlib.util.spec_from_file_location("bench_score", bench_path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+
+    db = f.new_db(db_path)
+    f.add_model(db, "org/base", downloads=2_500_000, likes=900, spaces_count=None,
+                tags=["safetensors", "gguf"], params=7_000_000_000, params_source="safetensors.total")
+    f.add_card(db, "org/base", sections=[("Uses", "t"), ("Limitations", "t"), ("Evaluation", "t")])
+    f.add_eval(db, "org/base", dataset="d1", metric="acc", value=1.0, verified=True)
+    f.add_eval(db, "org/base", dataset="d2", metric="acc", value=1.0, verified=False)
+    f.add_model(db, "org/tune", downloads=0, likes=0, license="other", license_name="x", license_link=None,
+                library_name=None, pipeline_tag=None)
+    f.add_edge(db, "org/tune", "org/base", "finetune")
+    f.add_spaces(db, "org/tune", ["a/s1", "a/s2", "a/s3"])
+    f.add_snapshot(db, "org/tune", "2026-10-01T06:00:00Z", downloads=10, likes=None)
+    f.add_snapshot(db, "org/tune", "2026-11-01T06:00:00Z", downloads=30, likes=2)
+    db.conn.commit()
+    rows = scored(db_path)
+    conn = connect(db_path)
+    for model_id, row in rows.items():
+        reference = json.loads(bench.naive_score_one(conn, model_id, CONFIG)[-1])
+        assert row["overall"] == pytest.approx(reference["overall"]["score"], abs=1e-3)
+        for name, dim in reference["dimensions"].items():
+            stored = row["breakdown"]["dimensions"][name]
+            if stored["signals"] == []:  # momentum without history: the reference leaves it all missing
+                assert dim["score"] is None
+                continue
+            assert stored["score"] == pytest.approx(dim["score"], abs=1e-3)
+            for mine, theirs in zip(stored["signals"], dim["signals"], strict=True):
+                assert mine["name"] == theirs["name"]
+                for key in ("raw", "transformed", "weight_used", "contribution"):
+                    assert mine[key] == pytest.approx(theirs[key], abs=1e-3), (model_id, mine["name"], key)
+    conn.close()
