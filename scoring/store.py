@@ -26,11 +26,15 @@ from scoring.inputs import load_inputs
 _COLUMNS = ("model_id", "config_version", "computed_at", "overall", "adoption", "quality", "ecosystem",
             "momentum", "percentile_global", "percentile_task", "breakdown")
 # An upsert rewrites each row in place: cheaper than DELETE-all + INSERT, which frees and reallocates
-# every page of a multi-gigabyte table.
+# every page of a multi-gigabyte table. Rows whose content is unchanged are not rewritten at all (the
+# breakdown holds the config version, as-of time and every score; only the percentiles are outside it).
 UPSERT_SQL = (
     f"INSERT INTO scores ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))}) "
-    f"ON CONFLICT (model_id) DO UPDATE SET "
+    "ON CONFLICT (model_id) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS[1:])
+    + " WHERE scores.breakdown IS NOT excluded.breakdown"
+    " OR scores.percentile_global IS NOT excluded.percentile_global"
+    " OR scores.percentile_task IS NOT excluded.percentile_task"
 )
 STORED_DIMENSIONS = ("adoption", "quality", "ecosystem", "momentum")
 

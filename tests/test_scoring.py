@@ -397,3 +397,23 @@ def test_vectorized_scores_agree_with_the_per_model_reference(db_path):
                 for key in ("raw", "transformed", "weight_used", "contribution"):
                     assert mine[key] == pytest.approx(theirs[key], abs=1e-3), (model_id, mine["name"], key)
     conn.close()
+
+
+def test_rescoring_updates_changed_values_and_percentiles(db_path):
+    db = f.new_db(db_path)
+    f.add_model(db, "org/a", downloads=100)
+    f.add_model(db, "org/b", downloads=10)
+    db.conn.commit()
+    before = scored(db_path)
+    assert before["org/a"]["percentile_global"] == 100
+    # A new, more downloaded model changes the others' percentiles but not their breakdowns...
+    f.add_model(db, "org/c", downloads=1_000_000)
+    # ...and new downloads change b's breakdown.
+    db["models"].update("org/b", {"downloads": 5_000})
+    db.conn.commit()
+    after = scored(db_path)
+    assert after["org/a"]["breakdown"] == before["org/a"]["breakdown"]
+    assert after["org/a"]["percentile_global"] == pytest.approx(100 * 1 / 3, abs=1e-3)
+    assert after["org/b"]["adoption"] > before["org/b"]["adoption"]
+    assert signal(after["org/b"], "adoption", "downloads_30d")["raw"] == 5_000
+    assert after["org/c"]["percentile_global"] == 100
