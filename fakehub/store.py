@@ -286,6 +286,7 @@ class HubStore:
             keys, ids = self._order(sort)
             start = 0 if after is None else bisect_right(keys, sort_key(sort, after[0], after[1]))
             filtered = query.has_filters
+            build = self._list_view_builder(view)
             matched: list[_Entry] = []
             bodies: list[bytes] = []
             has_more = False
@@ -300,7 +301,7 @@ class HubStore:
                     break
                 matched.append(entry)
                 body = entry.bodies.get(view)
-                bodies.append(body if body is not None else self._list_body(entry, view))
+                bodies.append(body if body is not None else self._list_body(entry, view, build))
             next_after = None
             if has_more and matched:
                 last = matched[-1].record
@@ -326,26 +327,28 @@ class HubStore:
 
     # -- internals -------------------------------------------------------------------------------
 
-    def _list_body(self, entry: _Entry, view: tuple) -> bytes:
+    def _list_view_builder(self, view: tuple) -> Callable[[_Entry], dict]:
+        """The function that cuts one list item out of a record, chosen once per page."""
         kind = view[0]
         if kind == "default":
-            return self._cached(entry, view, lambda: views.list_default_view(entry.record))
+            return lambda entry: views.list_default_view(entry.record)
         if kind == "full":
-            return self._cached(
-                entry, view, lambda: views.list_full_view(entry.record, config=view[1], card_data=view[2])
-            )
+            return lambda entry: views.list_full_view(entry.record, config=view[1], card_data=view[2])
         if kind == "flags":
-            return self._cached(
-                entry, view, lambda: views.list_flags_view(entry.record, config=view[1], card_data=view[2])
-            )
+            return lambda entry: views.list_flags_view(entry.record, config=view[1], card_data=view[2])
         fields = frozenset(view[1])
-        derived = self._derived(entry, fields)
-        return self._cached(
-            entry,
-            view,
-            lambda: views.expanded_view(entry.record, fields, derived, listing=True),
-            cache=not _depends_on_other_models(entry.record, fields),
-        )
+        if fields & DERIVED_FIELDS:
+            return lambda entry: views.expanded_view(
+                entry.record, fields, self._derived(entry, fields), listing=True
+            )
+        return lambda entry: views.expanded_view(entry.record, fields, listing=True)
+
+    def _list_body(self, entry: _Entry, view: tuple, build: Callable[[_Entry], dict]) -> bytes:
+        body = views.dumps(build(entry))
+        tree_fields = view[0] == "expand" and DERIVED_FIELDS.intersection(view[1])
+        if not (tree_fields and _depends_on_other_models(entry.record, frozenset(tree_fields))):
+            entry.bodies[view] = body
+        return body
 
     @staticmethod
     def _cached(entry: _Entry, key: Any, build: Callable[[], dict], *, cache: bool = True) -> bytes:
