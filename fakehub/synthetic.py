@@ -151,31 +151,42 @@ def make_card(record: dict) -> bytes:
 # -- record pieces -------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Traits:
+    """The random choices a record and its card must agree on."""
+
+    kind: Kind
+    license: tuple  # one LICENSES row
+    language: str | None
+    datasets: tuple[str, ...]
+    relation: str | None
+    parents: tuple[str, ...]
+
+
+def _draw_traits(rng: random.Random, kind: Kind, earlier: list[dict]) -> Traits:
+    relation, parents = _pick_parents(rng, kind, earlier)
+    license_row = rng.choices(LICENSES, cum_weights=_LICENSE_CUM_WEIGHTS)[0]
+    language = rng.choice(LANGUAGES) if rng.random() < 0.5 else None
+    datasets = tuple(rng.sample(DATASETS, rng.randint(1, 2))) if rng.random() < 0.25 else ()
+    return Traits(kind, license_row, language, datasets, relation, tuple(parents))
+
+
 def _make_record(
     rng: random.Random, index: int, model_id: str, author: str, kind: Kind, earlier: list[dict]
 ) -> dict:
     created = _created_at(rng)
     downloads = _heavy_tail(rng, 0.35, 3.0, 2.2)
-    likes = int(downloads**0.5 * rng.random() * 0.8)
-    relation, parents = _pick_parents(rng, kind, earlier)
-    license_value, license_tag, license_name, license_link, _ = rng.choices(
-        LICENSES, cum_weights=_LICENSE_CUM_WEIGHTS
-    )[0]
-    language = rng.choice(LANGUAGES) if rng.random() < 0.5 else None
-    datasets = rng.sample(DATASETS, rng.randint(1, 2)) if rng.random() < 0.25 else []
-    tags = _tags(kind, license_value, license_tag, language, datasets, relation, parents)
-    card_data = _card_data(
-        rng, kind, license_value, license_name, license_link, language, datasets, relation, parents
-    )
+    traits = _draw_traits(rng, kind, earlier)
+    card_data = _card_data(rng, traits)
     record: dict = {
         "_id": _object_id(created, index),
         "id": model_id,
         "private": False,
         "pipeline_tag": kind.pipeline_tag,
         "library_name": kind.library,
-        "tags": tags,
+        "tags": _tags(traits),
         "downloads": downloads,
-        "likes": likes,
+        "likes": int(downloads**0.5 * rng.random() * 0.8),
         "modelId": model_id,
         "author": author,
         "sha": f"{rng.getrandbits(160):040x}",
@@ -191,6 +202,17 @@ def _make_record(
         "downloadsAllTime": downloads * rng.randint(1, 30),
     }
     _add_weights(rng, record, kind)
+    _add_library_details(record, kind)
+    if rng.random() < 0.1:
+        record["inference"] = "warm"
+    if card_data and rng.random() < 0.08:
+        record["model-index"] = card_data["model-index"] = _model_index(rng, model_id, kind)
+        record["tags"].insert(-2, "model-index")  # the Hub tags models that report results
+    # Missing stays missing: the Hub omits what it does not know.
+    return canonical_order({key: value for key, value in record.items() if value is not None})
+
+
+def _add_library_details(record: dict, kind: Kind) -> None:
     if kind.library == "transformers":
         record["config"] = {"architectures": [kind.architecture], "model_type": kind.model_type}
         record["transformersInfo"] = {
@@ -200,18 +222,12 @@ def _make_record(
         }
     if kind.pipeline_tag == "fill-mask":
         record["mask_token"] = "[MASK]"  # noqa: S105 (not a password)
-    if rng.random() < 0.1:
-        record["inference"] = "warm"
-    if card_data and rng.random() < 0.08:
-        record["model-index"] = card_data["model-index"] = _model_index(rng, model_id, kind)
-    for key in [key for key, value in record.items() if value is None]:
-        del record[key]  # missing stays missing: the Hub omits unknown fields
-    if not card_data:
-        record.pop("cardData", None)
-    return canonical_order(record)
 
 
-def _tags(kind: Kind, license_value, license_tag, language, datasets, relation, parents) -> list[str]:
+def _tags(traits: Traits) -> list[str]:
+    """Tags as the Hub computes them: library, formats, architecture, task, language, datasets,
+    model tree, license, then capability and region flags (hf-api.md §5.3)."""
+    kind = traits.kind
     tags = [kind.library] if kind.library else []
     if kind.library in ("transformers", "diffusers", "sentence-transformers", "timm"):
         tags.append("safetensors")
@@ -219,43 +235,47 @@ def _tags(kind: Kind, license_value, license_tag, language, datasets, relation, 
         tags.append(kind.model_type)
     if kind.pipeline_tag:
         tags.append(kind.pipeline_tag)
-    if language:
-        tags.append(language)
-    tags += [f"dataset:{name}" for name in datasets]
-    for parent in parents:
-        tags += [f"base_model:{parent}", f"base_model:{relation}:{parent}"]
+    if traits.language:
+        tags.append(traits.language)
+    tags += [f"dataset:{name}" for name in traits.datasets]
+    for parent in traits.parents:
+        tags += [f"base_model:{parent}", f"base_model:{traits.relation}:{parent}"]
+    license_value, license_tag = traits.license[0], traits.license[1]
     values = license_value if isinstance(license_value, list) else [license_value] if license_value else []
     tags += [f"license:{license_tag or value.lower()}" for value in values]
     tags += ["endpoints_compatible", "region:us"]
     return tags
 
 
-def _card_data(rng, kind, license_value, license_name, license_link, language, datasets, relation, parents):
-    if license_value is None and not parents and rng.random() < 0.5:
-        return None  # a card without metadata: no cardData, no model-index key
+def _card_data(rng: random.Random, traits: Traits) -> dict | None:
+    """The card's front matter, parsed; None for a card without metadata (no cardData key)."""
+    license_value, _, license_name, license_link, _ = traits.license
+    if license_value is None and not traits.parents and rng.random() < 0.5:
+        return None
     data: dict = {}
-    if language:
-        data["language"] = language if rng.random() < 0.5 else [language]
+    if traits.language:
+        data["language"] = traits.language if rng.random() < 0.5 else [traits.language]
     if license_value is not None:
         data["license"] = license_value
     if license_name:
         data["license_name"] = license_name
         data["license_link"] = license_link
-    if kind.library:
-        data["library_name"] = kind.library
-    if kind.pipeline_tag:
-        data["pipeline_tag"] = kind.pipeline_tag
-    if parents:
+    if traits.kind.library:
+        data["library_name"] = traits.kind.library
+    if traits.kind.pipeline_tag:
+        data["pipeline_tag"] = traits.kind.pipeline_tag
+    if traits.parents:
+        parents = traits.parents
         data["base_model"] = parents[0] if len(parents) == 1 else list(parents)
-        if relation == "quantized":
+        if traits.relation == "quantized":
             data["base_model_relation"] = "quantized"
-    if datasets:
-        data["datasets"] = list(datasets)
-    return data
+    if traits.datasets:
+        data["datasets"] = list(traits.datasets)
+    return data or None
 
 
 def _pick_parents(rng: random.Random, kind: Kind, earlier: list[dict]) -> tuple[str | None, list[str]]:
-    """About a third of models derive from earlier ones; adapters, GGUF and merges always do."""
+    """Adapters (peft) and GGUF repos always derive from an earlier model; a quarter of the rest do."""
     if not earlier:
         return None, []
     if kind.library == "peft":
