@@ -68,3 +68,21 @@ class FailedPage:
     reason: str
     status: int | None
     fetched_at: str
+
+
+@dataclass(slots=True)
+class CardFetched:
+    """The answer to one README request. `outcome`: 'ok' (200), 'not_modified' (304 to our ETag),
+    'missing' (404 EntryNotFound: the repo has no README), or 'error' (anything else)."""
+
+    model_id: str
+    url: str
+    outcome: str
+    http_status: int | None
+    body: bytes | None
+    etag: str | None
+    sha: str | None
+    fetched_at: str
+    api: dict | None = None
+    children: dict[str, int] | None = None
+    reason: str | None = None

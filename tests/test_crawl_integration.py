@@ -183,7 +183,7 @@ def model_count(db_path: Path) -> int:
 def test_full_crawl_lands_every_model_once_with_exact_values(db_path):
     store = make_store()
     with FakeHub(store) as hub:
-        result = hubcrawl(hub, "crawl", "--db", str(db_path))
+        result = hubcrawl(hub, "crawl", "--no-cards", "--db", str(db_path))
         assert result.returncode == 0, result.stderr
         pages = listing_queries(hub)
         agents = {r.headers.get("user-agent") for r in hub.requests}
@@ -228,13 +228,13 @@ def test_second_crawl_snapshots_only_changed_models_and_marks_removed_ones(db_pa
     changed = [f"org{i % 9}/model-{i:05d}" for i in (3, 500, 1999)]
     removed = "org7/model-00007"
     with FakeHub(store) as hub:
-        assert hubcrawl(hub, "crawl", "--db", str(db_path)).returncode == 0
+        assert hubcrawl(hub, "crawl", "--no-cards", "--db", str(db_path)).returncode == 0
         for offset, model_id in enumerate(changed):
             store.update(model_id, downloads=store.get(model_id)["downloads"] + 1 + offset)
         store.remove(removed)
         # Snapshots are keyed by time at second precision: make the second crawl's second differ.
         time.sleep(1.1)
-        second = hubcrawl(hub, "crawl", "--db", str(db_path))
+        second = hubcrawl(hub, "crawl", "--no-cards", "--db", str(db_path))
     assert second.returncode == 0, second.stderr
 
     snapshots = dict(query(db_path, "SELECT model_id, count(*) FROM snapshots GROUP BY model_id"))
@@ -255,7 +255,7 @@ def test_recrawl_refreshes_one_model_with_spaces_and_children(db_path):
     store = make_store(200)
     parent = "org0/model-00000"  # model-00001 is not a child; model-00004's parent is model-00003
     with FakeHub(store) as hub:
-        assert hubcrawl(hub, "crawl", "--db", str(db_path)).returncode == 0
+        assert hubcrawl(hub, "crawl", "--no-cards", "--db", str(db_path)).returncode == 0
         store.update(parent, likes=99_999)
         hub.clear_requests()
         result = hubcrawl(hub, "recrawl", parent, "--db", str(db_path))
@@ -302,7 +302,7 @@ def test_recrawl_of_a_removed_model_exits_4_and_marks_it_removed(db_path):
     store = make_store(50)
     gone = "org2/model-00020"
     with FakeHub(store) as hub:
-        assert hubcrawl(hub, "crawl", "--db", str(db_path)).returncode == 0
+        assert hubcrawl(hub, "crawl", "--no-cards", "--db", str(db_path)).returncode == 0
         store.remove(gone)
         result = hubcrawl(hub, "recrawl", gone, "--db", str(db_path))
         unknown = hubcrawl(hub, "recrawl", "nobody/never-existed", "--db", str(db_path))
@@ -319,7 +319,7 @@ def test_rate_limit_storm_and_server_errors_are_survived(db_path):
     with FakeHub(store) as hub:
         hub.faults.rate_limit_next(3, retry_after=1, path_prefix="/api/models")
         hub.faults.fail_next(2, status=503, path_prefix="/api/models")
-        result = hubcrawl(hub, "crawl", "--db", str(db_path))
+        result = hubcrawl(hub, "crawl", "--no-cards", "--db", str(db_path))
         statuses = [r.status for r in hub.requests]
     assert result.returncode == 0, result.stderr
     assert statuses.count(429) == 3
@@ -335,7 +335,7 @@ def test_a_page_that_keeps_failing_fails_the_run_and_keeps_what_was_stored(db_pa
     store = make_store()
     with FakeHub(store) as hub:
         hub.faults.delay(0.3)
-        crawl = start_hubcrawl(hub, "crawl", "--db", str(db_path))
+        crawl = start_hubcrawl(hub, "crawl", "--no-cards", "--db", str(db_path))
         # Once the first page is served, every later listing request fails: page 2 can never load.
         wait_until(lambda: len(hub.requests) >= 1)
         hub.faults.fail_next(100, status=500, path_prefix="/api/models")
@@ -355,10 +355,10 @@ def test_kill_9_mid_crawl_then_a_rerun_completes(db_path):
     store = make_store()
     with FakeHub(store) as hub:
         hub.faults.delay(1.0)  # a page a second: time to look at the crawl while it runs
-        first = start_hubcrawl(hub, "crawl", "--db", str(db_path))
+        first = start_hubcrawl(hub, "crawl", "--no-cards", "--db", str(db_path))
         wait_until(lambda: len(hub.requests) >= 1)
         # While it runs, a second crawl is refused at once, naming the holder.
-        refused = hubcrawl(hub, "crawl", "--db", str(db_path))
+        refused = hubcrawl(hub, "crawl", "--no-cards", "--db", str(db_path))
         assert refused.returncode == 3, refused.stderr
         assert f"process {first.pid}" in refused.stderr
         wait_until(lambda: model_count(db_path) >= 1000)
@@ -366,7 +366,7 @@ def test_kill_9_mid_crawl_then_a_rerun_completes(db_path):
         first.communicate(timeout=10)
         killed_with = model_count(db_path)
         hub.faults.delay(0)
-        rerun = hubcrawl(hub, "crawl", "--db", str(db_path))
+        rerun = hubcrawl(hub, "crawl", "--no-cards", "--db", str(db_path))
     assert killed_with < N_MODELS  # it really died mid-crawl
     assert rerun.returncode == 0, rerun.stderr
     assert query(db_path, "SELECT count(*), count(DISTINCT model_id) FROM models") == [(N_MODELS, N_MODELS)]
@@ -407,9 +407,9 @@ def test_plain_scrapy_crawl_from_the_repo_root_records_the_run(db_path):
 def test_slice_arguments_reach_the_hub_and_never_mark_removals(db_path):
     store = make_store()
     with FakeHub(store) as hub:
-        assert hubcrawl(hub, "crawl", "--db", str(db_path), "--max-models", "5").returncode == 0
+        assert hubcrawl(hub, "crawl", "--no-cards", "--db", str(db_path), "--max-models", "5").returncode == 0
         hub.clear_requests()
-        result = hubcrawl(hub, "crawl", "--db", str(db_path), "--author", "org4",
+        result = hubcrawl(hub, "crawl", "--no-cards", "--db", str(db_path), "--author", "org4",
                           "--filter", "text-generation", "--filter", "license:mit",
                           "--search", "model-0", "--sort", "downloads")
         [page_query] = listing_queries(hub)

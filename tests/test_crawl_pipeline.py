@@ -19,7 +19,9 @@ URL = "http://hub.test/api/models?limit=1000"
 
 
 def open_pipeline(db_path, spider_cls=HubModelsSpider, **spider_args) -> SqliteWriterPipeline:
-    crawler = get_crawler(spider_cls, {"HUBCRAWL_DB": str(db_path), "HF_ENDPOINT": "http://hub.test"})
+    # No engine runs here, so no card requests: the card path is covered by the integration tests.
+    settings = {"HUBCRAWL_DB": str(db_path), "HF_ENDPOINT": "http://hub.test", "HUBCRAWL_CARDS": False}
+    crawler = get_crawler(spider_cls, settings)
     crawler.spider = crawler._create_spider(**spider_args)
     pipeline = SqliteWriterPipeline.from_crawler(crawler)
     pipeline.open_spider()

@@ -11,7 +11,12 @@ with another thread busy in Python each row then waits to get it back.)
 
 Stats it keeps (read by the progress extension and copied into `crawl_runs` at the end):
 `hubcrawl/pages`, `hubcrawl/models_seen|new|changed|removed`, `hubcrawl/normalize_problems`,
-`hubcrawl/errors`; and where the time goes: `hubcrawl/normalize_seconds`, `hubcrawl/write_seconds`.
+`hubcrawl/errors`, `hubcrawl/cards_fetched|cards_not_modified|cards_missing|card_errors`; and where
+the time goes: `hubcrawl/normalize_seconds`, `hubcrawl/write_seconds`.
+
+Cards: after a page is written, the models that need their README (see `_cards_needed`) get a
+request through `crawler.engine.crawl`; each answer comes back as a `CardFetched` item and is written
+here too, so SQLite keeps a single writer.
 """
 
 from __future__ import annotations
@@ -21,11 +26,11 @@ import logging
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from scrapy import signals
 
-from crawler.items import FailedPage, ListingPage, ModelGone, ModelInfo
+from crawler.items import CardFetched, FailedPage, ListingPage, ModelGone, ModelInfo
 from hubcrawl.clock import utc_now_iso
 
 if TYPE_CHECKING:
@@ -37,6 +42,16 @@ logger = logging.getLogger(__name__)
 INTERRUPTED_REASONS = ("shutdown", "cancelled")
 # How many failure lines go into crawl_runs.message.
 MESSAGE_MAX_FAILURES = 5
+
+
+class CardNeed(NamedTuple):
+    """A card to request: the model, the sha it should describe, our ETag, and its API dict."""
+
+    model_id: str
+    sha: str | None
+    etag: str | None
+    api: dict | None = None
+    children: dict[str, int] | None = None
 
 
 class SqliteWriterPipeline:
@@ -116,6 +131,9 @@ class SqliteWriterPipeline:
             "retries": get("retry/count", 0),
             "http_429": get("hubcrawl/http_429", 0),
             "errors": len(self.failures) + exceptions,
+            "cards_fetched": get("hubcrawl/cards_fetched", 0),
+            "cards_not_modified": get("hubcrawl/cards_not_modified", 0),
+            "cards_missing": get("hubcrawl/cards_missing", 0),
         }
 
     def run_message(self, status: str, reason: str) -> str | None:
@@ -126,6 +144,8 @@ class SqliteWriterPipeline:
             lines.append(f"crawl ended early: {reason}")
         if self.stats.get_value("spider_exceptions/count"):
             lines.append(f"{self.stats.get_value('spider_exceptions/count')} spider exceptions (see the log)")
+        if card_errors := self.stats.get_value("hubcrawl/card_errors"):
+            lines.append(f"{card_errors} model cards could not be fetched (recorded with status 'error')")
         if problems := self.stats.get_value("hubcrawl/normalize_problems"):
             lines.append(f"{problems} list items could not be normalized (see the log)")
         lines.extend(self.notes)
@@ -142,12 +162,17 @@ class SqliteWriterPipeline:
 
     async def _process(self, item: Any) -> None:
         if isinstance(item, ListingPage):
-            stats, problems = await self._in_thread(self._store_listing, item)
+            stats, problems, cards = await self._in_thread(self._store_listing, item)
             self._count_page(stats, problems)
+            self._request_cards(cards)
         elif isinstance(item, ModelInfo):
-            stats, model_id = await self._in_thread(self._write_model_info, item)
+            stats, model_id, cards = await self._in_thread(self._write_model_info, item)
             self._count_page(stats, [])
             self.stats.set_value("hubcrawl/model_id", model_id)
+            self._request_cards(cards)
+        elif isinstance(item, CardFetched):
+            await self._in_thread(self._store_card, item)
+            self._count_card(item)
         elif isinstance(item, ModelGone):
             removed = await self._in_thread(self.writer.mark_removed, item.model_id, item.fetched_at)
             self.stats.inc_value("hubcrawl/models_removed", int(removed))
@@ -155,8 +180,9 @@ class SqliteWriterPipeline:
         elif isinstance(item, FailedPage):
             self._record_failure(f"{item.kind} {item.url} failed: {item.reason}")
 
-    def _store_listing(self, item: ListingPage) -> tuple[Any, list[str]]:
-        """On the writer thread: decode, normalize, write. ValueError if the body is not a list."""
+    def _store_listing(self, item: ListingPage) -> tuple[Any, list[str], list[CardNeed]]:
+        """On the writer thread: decode, normalize, write; then which of its models need their card.
+        ValueError if the body is not a list."""
         from ingest.listing import normalize_page
 
         started = time.perf_counter()
@@ -168,9 +194,57 @@ class SqliteWriterPipeline:
                                        fetched_at=item.fetched_at, body=item.body, facts=facts)
         self._normalize_seconds += normalized - started
         self._write_seconds += time.perf_counter() - normalized
-        return stats, problems
+        cards = self._cards_needed(facts, raw_items) if self.cards_enabled else []
+        return stats, problems, cards
 
-    def _write_model_info(self, item: ModelInfo) -> tuple[Any, str]:
+    def _cards_needed(self, facts: list, raw_items: list) -> list[CardNeed]:
+        """New models, models whose sha moved, and cards that failed last time. An unchanged model
+        costs no card request."""
+        from db.reader import card_states
+
+        states = card_states(self.writer.conn, [fact.model_id for fact in facts])
+        needed = []
+        for fact in facts:
+            state = states.get(fact.model_id)
+            if state is None or state.sha != fact.sha or state.status == "error":
+                needed.append(CardNeed(fact.model_id, fact.sha, state.etag if state else None))
+        if needed:
+            raw_by_id = {raw.get("id"): raw for raw in raw_items if isinstance(raw, dict)}
+            needed = [need._replace(api=raw_by_id.get(need.model_id)) for need in needed]
+        return needed
+
+    def _request_cards(self, cards: list[CardNeed]) -> None:
+        spider = self.crawler.spider
+        for card in cards:
+            self.crawler.engine.crawl(spider.card_request(
+                card.model_id, sha=card.sha, etag=card.etag, api=card.api, children=card.children))
+
+    def _store_card(self, item: CardFetched) -> None:
+        """On the writer thread: a 304 only confirms the stored card; anything else replaces it."""
+        from db.card_writer import mark_card_not_modified, write_card
+        from ingest.cards import build_card_result
+
+        if item.outcome == "not_modified":
+            mark_card_not_modified(self.writer.conn, item.model_id, sha=item.sha, fetched_at=item.fetched_at)
+            return
+        result = build_card_result(
+            item.model_id, status=item.outcome, body=item.body, http_status=item.http_status,
+            etag=item.etag, sha=item.sha, source_url=item.url, fetched_at=item.fetched_at,
+            api=item.api, children=item.children,
+        )
+        write_card(self.writer.conn, result)
+
+    def _count_card(self, item: CardFetched) -> None:
+        name = {"ok": "cards_fetched", "not_modified": "cards_not_modified", "missing": "cards_missing"}
+        self.stats.inc_value(f"hubcrawl/{name.get(item.outcome, 'card_errors')}")
+        if item.outcome == "error":
+            logger.warning("card of %s not fetched (%s): recorded as an error", item.model_id, item.reason)
+
+    @property
+    def cards_enabled(self) -> bool:
+        return self.crawler.settings.getbool("HUBCRAWL_CARDS", True)
+
+    def _write_model_info(self, item: ModelInfo) -> tuple[Any, str, list[CardNeed]]:
         from ingest.listing import normalize_model
 
         facts = normalize_model(item.raw, source_url=item.url, fetched_at=item.fetched_at)
@@ -179,7 +253,15 @@ class SqliteWriterPipeline:
         if facts.model_id != item.requested_id:
             # A 307 brought us here: the id we asked for is now an alias of the canonical one.
             self.writer.record_alias(item.requested_id, facts.model_id, item.fetched_at)
-        return stats, facts.model_id
+        cards = []
+        if self.cards_enabled:
+            # A recrawl always refreshes the card; our ETag turns an unchanged one into a cheap 304.
+            from db.reader import card_states
+
+            state = card_states(self.writer.conn, [facts.model_id]).get(facts.model_id)
+            cards = [CardNeed(facts.model_id, facts.sha, state.etag if state else None, item.raw,
+                              facts.children)]
+        return stats, facts.model_id, cards
 
     def _count_page(self, page_stats: Any, problems: list[str]) -> None:
         self.stats.set_value("hubcrawl/normalize_seconds", round(self._normalize_seconds, 3))

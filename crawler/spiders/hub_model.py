@@ -19,6 +19,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.items import FailedPage, ModelGone, ModelInfo
+from crawler.spiders.cards import CardFetchMixin
 from crawler.spiders.hub_models import failed_page_from
 from hubcrawl.clock import utc_now_iso
 
@@ -35,7 +36,7 @@ MODEL_INFO_EXPAND = (
 GONE_STATUSES = (401, 404)
 
 
-class HubModelSpider(scrapy.Spider):
+class HubModelSpider(CardFetchMixin, scrapy.Spider):
     name = "hub_model"
     run_kind = "recrawl"
     full_listing = False

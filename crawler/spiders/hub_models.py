@@ -19,6 +19,7 @@ from twisted.python.failure import Failure
 
 from crawler.headers import header_text, parse_next_link
 from crawler.items import FailedPage, ListingPage, parse_listing_body
+from crawler.spiders.cards import CardFetchMixin
 from hubcrawl.clock import utc_now_iso
 
 # Everything the normalizer reads from a list item (hf-api.md §1.1). `baseModels`,
@@ -32,7 +33,7 @@ LISTING_EXPAND = (
 SLICE_ARGS = ("author", "filter", "search", "max_models")
 
 
-class HubModelsSpider(scrapy.Spider):
+class HubModelsSpider(CardFetchMixin, scrapy.Spider):
     name = "hub_models"
     run_kind = "crawl"
 
@@ -116,7 +117,7 @@ class HubModelsSpider(scrapy.Spider):
         next_url = self._parse_next_link(response)
         # Ask for the next page first, so its download overlaps with writing this one.
         if next_url and not self._limit_reached():
-            yield self.page_request(next_url)
+            yield from self.park_or_pass(self.page_request(next_url))
         yield ListingPage(url=response.url, status=response.status, fetched_at=fetched_at,
                           body=response.body, raw_items=raw_items)
 
