@@ -182,10 +182,17 @@ def _update_model_params(
     )
 
 
+def _has_good_card(conn: sqlite3.Connection, model_id: str) -> bool:
+    row = conn.execute("SELECT status FROM cards WHERE model_id = ?", (model_id,)).fetchone()
+    return row is not None and row[0] == "ok"
+
+
 def write_card(conn: sqlite3.Connection, result: CardResult) -> None:
     """Replace every card-derived row of `result.model_id` in one transaction.
 
     The models row must exist (the crawler writes it first); without it nothing is written.
+    A result with status 'error' (the README could not be fetched) does not replace a stored 'ok'
+    card: the stored card keeps its old `sha`, so the next crawl asks again.
     """
     with conn:
         model = conn.execute(
@@ -193,6 +200,8 @@ def write_card(conn: sqlite3.Connection, result: CardResult) -> None:
         ).fetchone()
         if model is None:
             return
+        if result.status == "error" and _has_good_card(conn, result.model_id):
+            return  # a failed fetch never destroys a good card; its old sha makes the next crawl retry
         _delete_card_rows(conn, result.model_id)
         eval_ids = _insert_rows(conn, result)
         _insert_capabilities(conn, result, eval_ids)

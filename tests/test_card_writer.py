@@ -215,3 +215,16 @@ def test_mark_not_modified_updates_only_sha_and_fetched_at(conn) -> None:
     assert conn.execute("SELECT sha, fetched_at FROM cards").fetchone() == (SHA2, "2026-11-02T06:00:00Z")
     assert conn.execute("SELECT status, etag, text_zlib, size_bytes FROM cards").fetchone() == card_before
     assert {t: conn.execute(f"SELECT * FROM {t}").fetchall() for t in before} == before
+
+
+def test_fetch_error_keeps_a_good_card(conn) -> None:
+    write_card(conn, _result())
+    before = {t: _count(conn, t) for t in ("eval_results", "card_sections", "capabilities")}
+    write_card(conn, _result(sha=SHA2, status="error"))
+    assert conn.execute("SELECT status, sha FROM cards").fetchone() == ("ok", SHA1)
+    assert {t: _count(conn, t) for t in before} == before
+
+
+def test_fetch_error_without_a_good_card_is_recorded(conn) -> None:
+    write_card(conn, _result(status="error"))
+    assert conn.execute("SELECT status, text_zlib FROM cards").fetchone() == ("error", None)
