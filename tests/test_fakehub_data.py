@@ -8,10 +8,13 @@ import re
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fakehub import HubStore
 from fakehub.demo import DEMO_DIR, card_path, load_demo_store
 from fakehub.samples import full_info_paths, load_aliases, load_api_samples
+from fakehub.store import ListQuery
 from fakehub.synthetic import make_card, make_models
 
 HUB_TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$")
@@ -233,3 +236,32 @@ def test_demo_records_look_like_hub_responses_and_cards_agree(demo):
         assert front_matter(card) == record.get("cardData"), model_id
         text = card.decode("utf-8")
         assert "## Model description" in text and "## Evaluation" in text
+
+
+# -- keyset pagination as a property -------------------------------------------------------------
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    downloads=st.lists(st.one_of(st.none(), st.integers(0, 5)), min_size=1, max_size=40),
+    page_size=st.integers(1, 7),
+)
+def test_keyset_pages_concatenate_to_the_full_order(downloads, page_size):
+    """Heavy ties and missing values: pages still cover every model once, in (-value, _id) order."""
+    records = []
+    for number, value in enumerate(downloads):
+        record = {"_id": f"{(number * 7919) % 1000:024x}", "id": f"org/m{number}"}
+        if value is not None:
+            record["downloads"] = value
+        records.append(record)
+    store = HubStore(records)
+    served, after = [], None
+    while True:
+        page = store.list_page(ListQuery(), ("default",), sort="downloads", after=after, limit=page_size)
+        served += [json.loads(body)["id"] for body in page.bodies]
+        if page.next_after is None:
+            break
+        after = page.next_after
+    missing_last = lambda r: (r.get("downloads") is None, -(r.get("downloads") or 0), r["_id"])  # noqa: E731
+    expected = sorted(records, key=missing_last)
+    assert served == [r["id"] for r in expected]
