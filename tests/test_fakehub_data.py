@@ -262,6 +262,11 @@ def test_keyset_pages_concatenate_to_the_full_order(downloads, page_size):
         if page.next_after is None:
             break
         after = page.next_after
-    missing_last = lambda r: (r.get("downloads") is None, -(r.get("downloads") or 0), r["_id"])  # noqa: E731
-    expected = sorted(records, key=missing_last)
+    expected = sorted(records, key=hub_order_by_downloads)
     assert served == [r["id"] for r in expected]
+
+
+def hub_order_by_downloads(record: dict) -> tuple:
+    """Descending downloads, missing ones last, ties on ascending _id (hf-api.md §1.4)."""
+    value = record.get("downloads")
+    return (value is None, -(value or 0), record["_id"])
