@@ -46,12 +46,12 @@ _CANDIDATE_LINE = re.compile(
     re.MULTILINE,
 )
 
-warnings.filterwarnings("ignore", category=MarkupResemblesLocatorWarning)
-
 
 def _soup_text(text: str) -> str:
     """Visible text by BeautifulSoup: the reference behaviour, and the fallback."""
-    soup = BeautifulSoup(text, "html.parser", multi_valued_attributes=None)
+    with warnings.catch_warnings():  # text that looks like a URL is still text to us
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        soup = BeautifulSoup(text, "html.parser", multi_valued_attributes=None)
     if _INVISIBLE_TAG.search(text):  # searching the tree is costly: only when such a tag is present
         for node in soup(_INVISIBLE):
             node.decompose()
