@@ -15,6 +15,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from urllib.parse import parse_qsl
@@ -432,3 +433,29 @@ def test_slice_arguments_reach_the_hub_and_never_mark_removals(db_path):
     first = runs(db_path)[0]
     assert (first["models_seen"], first["full_listing"]) == (5, 0)
     assert query(db_path, "SELECT count(*) FROM models WHERE removed_at IS NOT NULL") == [(0,)]
+
+
+def test_recrawl_waits_for_a_running_crawl_then_gives_up_or_proceeds(db_path):
+    from hubcrawl.lock import CrawlLock, lock_path_for
+
+    store = make_store(20)
+    with FakeHub(store) as hub:
+        held = CrawlLock.acquire(lock_path_for(db_path))  # as a running crawl would
+        refused = hubcrawl(hub, "recrawl", "org1/model-00001", "--db", str(db_path), "--wait", "0.5")
+        threading.Timer(1.0, held.release).start()
+        waited = hubcrawl(hub, "recrawl", "org1/model-00001", "--db", str(db_path), "--wait", "30")
+    assert refused.returncode == 3
+    assert f"process {os.getpid()}" in refused.stderr
+    assert waited.returncode == 0, waited.stderr
+    assert query(db_path, "SELECT model_id FROM models") == [("org1/model-00001",)]
+
+
+def test_progress_is_shown_only_when_asked_or_on_a_terminal(db_path):
+    store = make_store(30)
+    with FakeHub(store) as hub:
+        quiet = hubcrawl(hub, "crawl", "--no-cards", "--db", str(db_path))
+        shown = hubcrawl(hub, "crawl", "--no-cards", "--db", str(db_path), "--progress")
+    assert quiet.returncode == shown.returncode == 0
+    assert "models/s" not in quiet.stderr
+    assert "1 pages, 30 models" in shown.stderr
+    assert "models/s" in shown.stderr
