@@ -261,3 +261,12 @@ def test_model_name_is_the_last_resort() -> None:
     result = _build(b"# M\nNo size here.\n")
     assert result.params_claim is not None
     assert (result.params_claim.value, result.params_claim.source) == (7_000_000_000, "model_name")
+
+
+def test_verified_written_in_the_card_itself_is_not_trusted() -> None:
+    card = (
+        b"---\nmodel-index:\n- results:\n  - dataset: {type: d}\n"
+        b"    metrics:\n    - {type: acc, value: 99, verified: true}\n---\n"
+    )
+    (row,) = _build(card).evals
+    assert row.verified is None

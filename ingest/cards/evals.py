@@ -105,9 +105,8 @@ def parse_model_index(
     rows: list[EvalRow] = []
     for task, dataset, metric, source in _iter_model_index_metrics(model_index):
         value, value_text = _parse_value(metric.get("value"))
-        verified = _verified_flag(metric.get("verified"))
-        if verified is None and verified_flags:
-            verified = verified_flags.get(_result_key(task, dataset, metric))
+        # A `verified` key written in the card is the author's word: only the Hub's copy counts.
+        verified = verified_flags.get(_result_key(task, dataset, metric)) if verified_flags else None
         rows.append(
             EvalRow(
                 source_kind=MODEL_INDEX,
