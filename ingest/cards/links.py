@@ -96,8 +96,7 @@ def _trim(url: str) -> str:
     return url
 
 
-def _classify(url: str, anchor_text: str | None) -> Link | None:
-    host, path = _host_and_path(url)
+def _classify(url: str, host: str, path: str, anchor_text: str | None) -> Link | None:
     segments = [s for s in path.split("/") if s]
     if host in ("github.com", "www.github.com"):
         return _github_link(url, segments)
@@ -139,20 +138,22 @@ def parse_links(body: str) -> tuple[Link, ...]:
     # Markdown anchor texts matter only for project pages; read them only if a URL may need one.
     anchors: dict[str, str] | None = None if any(word in lowered for word in _PROJECT_WORDS) else {}
     found: dict[tuple[str, str], Link] = {}
+    seen: set[str] = set()  # cards repeat their links; classify each URL once
     for match in _URL.finditer(body):
         url = _trim(match.group(0))
-        if len(url) > _MAX_URL_LENGTH:
+        if url in seen or len(url) > _MAX_URL_LENGTH:
             continue
-        host = _host_and_path(url)[0]
+        seen.add(url)
+        host, path = _host_and_path(url)
         if host not in _KNOWN_HOSTS and not host.endswith(".github.io"):
             anchors = _anchor_texts(body) if anchors is None else anchors
             if url not in anchors:
                 continue  # an unknown host is a link only when its anchor text names a project page
-        link = _classify(url, (anchors or {}).get(url))
+        link = _classify(url, host, path, (anchors or {}).get(url))
         if link is not None:
             found.setdefault((link.kind, link.url), link)
-        if len(found) >= _MAX_LINKS:
-            break
+            if len(found) >= _MAX_LINKS:
+                break
     if "arxiv" in lowered:
         for arxiv_id in _ARXIV_MENTION.findall(lowered):
             url = f"https://arxiv.org/abs/{arxiv_id}"
