@@ -118,6 +118,7 @@ class HubStore:
         self._aliases: dict[str, str] = {}
         self._children: dict[str, Counter[str]] = {}
         self._orders: dict[str, tuple[list[SortKey], list[str]]] = {}
+        self._view_keys: dict[tuple, int] = {}  # list item views seen so far -> cache key
         with gc_paused():  # bulk loads allocate millions of long-lived objects
             for record in records:
                 self.add(record)
@@ -287,6 +288,8 @@ class HubStore:
             start = 0 if after is None else bisect_right(keys, sort_key(sort, after[0], after[1]))
             filtered = query.has_filters
             build = self._list_view_builder(view)
+            cache_key = self._view_keys.setdefault(view, len(self._view_keys))  # a small int hashes fast
+            tree_fields = frozenset(DERIVED_FIELDS.intersection(view[1])) if view[0] == "expand" else None
             matched: list[_Entry] = []
             bodies: list[bytes] = []
             has_more = False
@@ -300,8 +303,12 @@ class HubStore:
                     has_more = True
                     break
                 matched.append(entry)
-                body = entry.bodies.get(view)
-                bodies.append(body if body is not None else self._list_body(entry, view, build))
+                body = entry.bodies.get(cache_key)
+                if body is None:
+                    body = views.dumps(build(entry))
+                    if not (tree_fields and _depends_on_other_models(entry.record, tree_fields)):
+                        entry.bodies[cache_key] = body
+                bodies.append(body)
             next_after = None
             if has_more and matched:
                 last = matched[-1].record
@@ -342,13 +349,6 @@ class HubStore:
                 entry.record, fields, self._derived(entry, fields), listing=True
             )
         return lambda entry: views.expanded_view(entry.record, fields, listing=True)
-
-    def _list_body(self, entry: _Entry, view: tuple, build: Callable[[_Entry], dict]) -> bytes:
-        body = views.dumps(build(entry))
-        tree_fields = view[0] == "expand" and DERIVED_FIELDS.intersection(view[1])
-        if not (tree_fields and _depends_on_other_models(entry.record, frozenset(tree_fields))):
-            entry.bodies[view] = body
-        return body
 
     @staticmethod
     def _cached(entry: _Entry, key: Any, build: Callable[[], dict], *, cache: bool = True) -> bytes:
