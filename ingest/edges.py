@@ -9,6 +9,8 @@ forms apart.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ingest.model import KNOWN_RELATIONS, UNKNOWN_RELATION, Edge
 
 _TAG_PREFIX = "base_model:"
@@ -17,7 +19,7 @@ SOURCE_TAGS = "tags"
 SOURCE_API = "api.baseModels"
 
 
-def edges_from_tags(tags: tuple[str, ...], child_id: str) -> tuple[Edge, ...]:
+def edges_from_tags(tags: Sequence[str], child_id: str) -> tuple[Edge, ...]:
     """Edges named by `base_model:` tags, deduplicated, in tag order."""
     relational: dict[tuple[str, str], None] = {}
     bare: dict[str, None] = {}

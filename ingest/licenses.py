@@ -20,6 +20,8 @@ multi-license cards list the primary license first.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 _HUB_TO_SPDX: dict[str, str] = {
     "afl-3.0": "AFL-3.0",
     "agpl-3.0": "AGPL-3.0-only",
@@ -103,7 +105,7 @@ def canonical_license(value: object) -> str | None:
     return _CANONICAL.get(key, key)
 
 
-def license_from_tags(tags: tuple[str, ...] | list[str]) -> str | None:
+def license_from_tags(tags: Sequence[str]) -> str | None:
     """The first `license:<id>` tag, canonicalized; the Hub adds one per license in the card."""
     for tag in tags:
         if tag.startswith(_TAG_PREFIX):

@@ -26,9 +26,11 @@ def normalize_model(raw: dict, *, source_url: str, fetched_at: str) -> ModelFact
     model_id = _parse_model_id(raw)
     tags = _parse_tags(raw.get("tags"))
     # Only `prefix:value` tags can name a license or a base model: scan those few, not all tags.
-    prefixed = tuple(tag for tag in tags if ":" in tag)
-    license_, license_source = _parse_license(raw, prefixed)
+    prefixed = [tag for tag in tags if ":" in tag]
     card_data = raw.get("cardData")
+    if not isinstance(card_data, dict):
+        card_data = None
+    license_, license_source = _parse_license(card_data, prefixed)
     params, params_source = parse_params(raw)
     edges = edges_from_tags(prefixed, model_id) if prefixed else ()
     if "baseModels" in raw:
@@ -115,10 +117,9 @@ def _parse_author(author: object, model_id: str) -> str | None:
     return namespace if separator and namespace else None
 
 
-def _parse_license(raw: dict, tags: tuple[str, ...]) -> tuple[str | None, str | None]:
+def _parse_license(card_data: dict | None, tags: list[str]) -> tuple[str | None, str | None]:
     """cardData.license first (what the author wrote), else the Hub's `license:` tags."""
-    card_data = raw.get("cardData")
-    if isinstance(card_data, dict):
+    if card_data is not None:
         from_card = canonical_license(card_data.get("license"))
         if from_card is not None:
             return from_card, "cardData"
@@ -172,8 +173,8 @@ def _parse_children(value: object) -> dict[str, int] | None:
     return children
 
 
-def _card_text(card_data: object, key: str) -> str | None:
-    return _text(card_data.get(key)) if isinstance(card_data, dict) else None
+def _card_text(card_data: dict | None, key: str) -> str | None:
+    return _text(card_data.get(key)) if card_data is not None else None
 
 
 def _text(value: object) -> str | None:
