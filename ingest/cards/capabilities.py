@@ -311,14 +311,16 @@ def _serving_capabilities(api: dict[str, Any], api_url: str) -> list[Capability]
 def _ecosystem_capabilities(children: dict[str, int] | None, model_id: str) -> list[Capability]:
     if not children:
         return []
-    tree_url = f"https://huggingface.co/models?other=base_model:{model_id}"
     capabilities = []
     for relation, plural in _TREE_RELATIONS:
         count = children.get(relation)
         if isinstance(count, int) and not isinstance(count, bool) and count > 0:
             evidence = [
                 Evidence(
-                    MODEL_TREE, source_url=tree_url, field=f"childrenModelCount.{relation}", quote=str(count)
+                    MODEL_TREE,
+                    source_url=f"https://huggingface.co/models?other=base_model:{relation}:{model_id}",
+                    field=f"childrenModelCount.{relation}",
+                    quote=str(count),
                 )
             ]
             capabilities.append(
