@@ -42,7 +42,7 @@ _COMMON_HEADERS = (
 @dataclass(frozen=True)
 class RequestRecord:
     """One request as the server saw it. `headers` holds user-agent and if-none-match when sent, and
-    `has_auth` (also in `headers`) says whether an Authorization header came; its value is never kept."""
+    `has_auth` (also in `headers`) says whether a Bearer token came; the token itself is never kept."""
 
     method: str
     path: str
