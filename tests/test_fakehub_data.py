@@ -19,6 +19,7 @@ from fakehub.synthetic import make_card, make_models
 
 HUB_TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$")
 OBJECT_ID = re.compile(r"^[0-9a-f]{24}$")
+FRONT_MATTER = re.compile(r"^\s*---\n[\s\S]*?\n---[ \t]*\n")  # huggingface_hub's rule, LF only
 
 
 def front_matter(card: bytes) -> dict | None:
@@ -270,3 +271,21 @@ def hub_order_by_downloads(record: dict) -> tuple:
     """Descending downloads, missing ones last, ties on ascending _id (hf-api.md §1.4)."""
     value = record.get("downloads")
     return (value is None, -(value or 0), record["_id"])
+
+
+@pytest.mark.shared
+def test_demo_cards_do_not_copy_real_card_prose(cards_dir, demo):
+    """Facts may be reused, card text may not: no line of a real card body reappears in a demo card."""
+    compared = 0
+    for model_id in demo.ids():
+        real = cards_dir / f"{model_id.replace('/', '--')}.md"
+        ours = demo.card(model_id)
+        if not real.exists() or ours is None:
+            continue
+        compared += 1
+        real_text = real.read_text(encoding="utf-8").replace("\r\n", "\n")
+        body = FRONT_MATTER.sub("", real_text, count=1)  # front matter holds facts, which may be reused
+        prose = [line.strip() for line in body.splitlines() if len(line.strip()) >= 40]
+        our_text = ours.decode("utf-8")
+        assert [line for line in prose if line in our_text] == [], model_id
+    assert compared >= 5
