@@ -7,6 +7,8 @@ are not counts: they give None rather than a number someone would rank by.
 
 from __future__ import annotations
 
+import math
+
 # Checked in order: safetensors weights are the more common and the more exact source.
 _PARAM_SOURCES = (("safetensors", "safetensors.total"), ("gguf", "gguf.total"))
 
@@ -39,7 +41,7 @@ def score(value: object) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     result = float(value)
-    return result if result == result and result not in (float("inf"), float("-inf")) else None
+    return result if math.isfinite(result) else None  # NaN and infinities are not scores
 
 
 def _as_int(value: object) -> int | None:
