@@ -431,6 +431,8 @@ def _normalize(record: dict) -> dict:
     """Fill what the Hub always sends: `modelId` (= id) and `model-index: null` when a card has metadata."""
     if "id" not in record or "_id" not in record:
         raise ValueError("a model record needs at least '_id' and 'id'")
+    for key in [key for key, value in record.items() if value is None and key != "model-index"]:
+        del record[key]  # the Hub omits what it does not know; it never sends null (but for model-index)
     record.setdefault("modelId", record["id"])
     if "cardData" in record and "model-index" not in record:
         # Real bodies carry `model-index: null` whenever the card has metadata, and omit it otherwise.

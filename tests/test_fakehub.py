@@ -146,6 +146,9 @@ def test_default_list_item_fields_omit_unknown_task_and_library(client: httpx.Cl
         "pipeline_tag", "library_name", "createdAt", "modelId",
     ]  # fmt: skip
     assert with_task["modelId"] == "solo/with-task"
+    store.add(record("solo/nulls", "c" * 24, pipeline_tag=None, library_name=None))
+    items = {item["id"]: item for item in client.get("/api/models").json()}
+    assert "pipeline_tag" not in items["solo/nulls"] and "library_name" not in items["solo/nulls"]
     bare = items["org0/model-000"]
     assert "pipeline_tag" not in bare and "library_name" not in bare
     assert "sha" not in bare and "author" not in bare
