@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 
+_SQLITE_INT_LIMIT = 2**63
+
 # Checked in order: safetensors weights are the more common and the more exact source.
 _PARAM_SOURCES = (("safetensors", "safetensors.total"), ("gguf", "gguf.total"))
 
@@ -40,17 +42,21 @@ def score(value: object) -> float | None:
     """`trendingScore` is served as an int today and typed as a number: store a float."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    result = float(value)
+    try:
+        result = float(value)
+    except OverflowError:  # an int beyond float range
+        return None
     return result if math.isfinite(result) else None  # NaN and infinities are not scores
 
 
 def _as_int(value: object) -> int | None:
+    """An int that SQLite can store (64-bit), else None."""
     if type(value) is int:  # the common case first; `type(...) is` also rules out bool
-        return value
-    if isinstance(value, bool):
+        number = value
+    elif isinstance(value, bool):
         return None
-    if isinstance(value, int):
-        return int(value)
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return None
+    elif isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
+        number = int(value)
+    else:
+        return None
+    return number if -_SQLITE_INT_LIMIT <= number < _SQLITE_INT_LIMIT else None

@@ -113,6 +113,12 @@ def test_counters_accept_zero_but_not_negatives_or_bools():
     assert (positive_int(0), positive_int(3)) == (None, 3)
 
 
+def test_numbers_sqlite_cannot_store_are_none_not_crashes():
+    assert count(2**63) is None and count(2**63 - 1) == 2**63 - 1
+    assert parse_params({"safetensors": {"total": 10**30}}) == (None, None)
+    assert score(10**400) is None
+
+
 def test_trending_score_int_or_float_becomes_float():
     assert score(580) == 580.0 and isinstance(score(580), float)
     assert score(12.5) == 12.5
