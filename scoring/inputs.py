@@ -71,6 +71,10 @@ SOURCE_VARIANTS: dict[str, tuple[str, ...]] = {
     name: ("model_children",) for name in RELATION_SIGNALS
 }
 
+# Each runtime tag as one bit, so that "library_name or any runtime tag" is a set union (bitwise or).
+_TAG_BITS = "CASE {column} " + " ".join(
+    f"WHEN '{tag}' THEN {1 << bit}" for bit, tag in enumerate(INTEGRATION_TAGS)) + " ELSE 0 END"
+
 # Graded and presence facts are computed by SQLite while it reads the row (C speed, no Python per model).
 _MODELS_SQL = f"""
 SELECT model_id, pipeline_tag, fetched_at, downloads, downloads_all_time, likes, spaces_count,
@@ -80,7 +84,9 @@ SELECT model_id, pipeline_tag, fetched_at, downloads, downloads_all_time, likes,
          ELSE {LICENSE_OTHER_BARE} END,
     params IS NOT NULL,
     params_source IS 'safetensors.total',
-    (library_name IS NOT NULL) + (inference IS 'warm')
+    library_name IS NOT NULL,
+    {_TAG_BITS.format(column="library_name")},
+    inference IS 'warm'
 FROM models WHERE removed_at IS NULL ORDER BY model_id"""
 
 
@@ -88,7 +94,7 @@ def load_inputs(conn: sqlite3.Connection) -> ScoringInputs:
     """Read all signals of all non-removed models."""
     rows = conn.execute(_MODELS_SQL).fetchall()
     n = len(rows)
-    columns = list(zip(*rows, strict=True)) if rows else [()] * 11
+    columns = list(zip(*rows, strict=True)) if rows else [()] * 13
     model_ids, tasks, fetched_at = columns[0], columns[1], columns[2]
     stamps = Timestamps()
     model_fetched = stamps.encode(fetched_at)
@@ -102,8 +108,8 @@ def load_inputs(conn: sqlite3.Connection) -> ScoringInputs:
         has_history=np.zeros(n, dtype=bool),
         timestamps=stamps,
     )
-    (downloads, all_time, likes, spaces, license_clarity, params_documented, safetensors,
-     integrations) = (np.array(column, dtype=float).reshape(n) for column in columns[3:])
+    (downloads, all_time, likes, spaces, license_clarity, params_documented, safetensors, has_library,
+     library_bit, warm) = (np.array(column, dtype=float).reshape(n) for column in columns[3:])
     position = {model_id: i for i, model_id in enumerate(model_ids)}
     loader = _Loader(conn, inputs, position, model_fetched)
     for name, raw in (("downloads_30d", downloads), ("downloads_all_time", all_time), ("likes", likes),
@@ -111,7 +117,7 @@ def load_inputs(conn: sqlite3.Connection) -> ScoringInputs:
         loader.set(name, raw, model_fetched)
     loader.spaces(spaces)
     loader.safetensors(safetensors)
-    loader.integrations(integrations)
+    loader.integrations(has_library, library_bit.astype(np.int64), warm)
     loader.derivatives()
     loader.card_signals()
     loader.history()
@@ -164,18 +170,20 @@ class _Loader:
         has[idx] = 1.0
         self.set("safetensors", has, self.model_fetched)
 
-    def integrations(self, base: np.ndarray) -> None:
-        """library_name + 'warm' (from the models query) + runtime tags; a tag equal to library_name
-        is the same integration and counts once."""
-        count = base.copy()
+    def integrations(self, has_library: np.ndarray, library_bit: np.ndarray, warm: np.ndarray) -> None:
+        """Distinct integrations: {library_name} ∪ runtime tags (a tag equal to the library is the same
+        integration, counted once), plus one when inference is 'warm'."""
+        tag_bits = np.zeros(self.inputs.size, dtype=np.int64)
         marks = ",".join("?" * len(INTEGRATION_TAGS))
-        idx, tags = self.query(
-            f"""SELECT t.model_id, count(*) FROM tags t JOIN models m ON m.model_id = t.model_id
-                WHERE t.tag IN ({marks}) AND t.tag IS NOT m.library_name GROUP BY t.model_id""",
+        idx, bits = self.query(
+            f"SELECT model_id, sum({_TAG_BITS.format(column='tag')}) FROM tags WHERE tag IN ({marks}) "
+            "GROUP BY model_id",
             INTEGRATION_TAGS,
         )
-        count[idx] += tags
-        self.set("integrations", count, self.model_fetched)
+        tag_bits[idx] = bits.astype(np.int64)
+        other_library = (has_library == 1) & (library_bit == 0)  # a library without a runtime tag name
+        count = np.bitwise_count(tag_bits | library_bit) + other_library + warm
+        self.set("integrations", count.astype(float), self.model_fetched)
 
     def derivatives(self) -> None:
         """Children per relation: distinct children in model_edges, or the API's exact count when larger.
@@ -185,29 +193,34 @@ class _Loader:
         wins (the API on ties) and its source and fetched_at go into the breakdown. No edge and no count
         means 0 children found (present, not missing). Removed children do not count.
         """
-        for name, relation in RELATION_SIGNALS.items():
-            edge_count, edge_fetched = self._counts(
-                """SELECT parent_id, count(DISTINCT child_id), max(fetched_at) FROM model_edges
-                   WHERE relation = ? AND child_id NOT IN (SELECT model_id FROM models
-                                                           WHERE removed_at IS NOT NULL)
-                   GROUP BY parent_id""",
-                relation,
-            )
-            api_count, api_fetched = self._counts(
-                "SELECT model_id, count, fetched_at FROM model_children WHERE relation = ?", relation
-            )
+        relations = list(RELATION_SIGNALS.values())
+        relation_case = "CASE relation " + " ".join(f"WHEN '{r}' THEN {k}" for k, r in enumerate(relations)) \
+            + " ELSE -1 END"
+        edges = self.query(
+            f"""SELECT parent_id, {relation_case}, count(DISTINCT child_id), max(fetched_at) FROM model_edges
+                WHERE child_id NOT IN (SELECT model_id FROM models WHERE removed_at IS NOT NULL)
+                GROUP BY parent_id, relation""",
+            times=(3,),
+        )
+        api = self.query(f"SELECT model_id, {relation_case}, count, fetched_at FROM model_children",
+                         times=(3,))
+        for k, name in enumerate(RELATION_SIGNALS):
+            edge_count, edge_fetched = self._counts(edges, k)
+            api_count, api_fetched = self._counts(api, k)
             use_api = ~np.isnan(api_count) & (np.isnan(edge_count) | (api_count >= edge_count))
             raw = np.where(use_api, api_count, np.nan_to_num(edge_count, nan=0.0))
             fetched = np.where(use_api, api_fetched,
                                np.where(np.isnan(edge_count), self.model_fetched, edge_fetched))
             self.set(name, raw, fetched, use_api.astype(np.int64))
 
-    def _counts(self, sql: str, relation: str) -> tuple[np.ndarray, np.ndarray]:
+    def _counts(self, result: tuple, relation_code: int) -> tuple[np.ndarray, np.ndarray]:
+        """Scatter the (positions, relation codes, counts, times) rows of one relation."""
+        idx, relation, counts, times = result
+        chosen = relation == relation_code
         count = np.full(self.inputs.size, np.nan)
         fetched = np.full(self.inputs.size, NO_TIME, dtype=np.int64)
-        idx, counts, times = self.query(sql, (relation,), times=(2,))
-        count[idx] = counts
-        fetched[idx] = times
+        count[idx[chosen]] = counts[chosen]
+        fetched[idx[chosen]] = times[chosen]
         return count, fetched
 
     def card_signals(self) -> None:
@@ -260,16 +273,16 @@ class _Loader:
     def history(self) -> None:
         """Growth between the two most recent snapshots: (1 + new) / (1 + old), downloads and likes."""
         n = self.inputs.size
-        idx, taken_at, new_downloads, old_downloads, new_likes, old_likes = self.query(
-            """SELECT model_id, taken_at, downloads, old_downloads, likes, old_likes FROM (
-                   SELECT model_id, taken_at, downloads, likes,
-                          lead(taken_at) OVER recent AS old_taken_at,
-                          lead(downloads) OVER recent AS old_downloads,
-                          lead(likes) OVER recent AS old_likes,
-                          row_number() OVER recent AS recency
-                   FROM snapshots WINDOW recent AS (PARTITION BY model_id ORDER BY taken_at DESC))
-               WHERE recency = 1 AND old_taken_at IS NOT NULL""",
-            times=(1,),
+        # The latest snapshot per model (SQLite returns the bare columns of the max() row), then the
+        # latest one before it, found by a primary-key range search.
+        idx, taken_at, new_downloads, new_likes, _, old_downloads, old_likes = self.query(
+            """WITH latest AS MATERIALIZED (
+                   SELECT model_id, max(taken_at) AS taken_at, downloads, likes FROM snapshots
+                   GROUP BY model_id)
+               SELECT l.model_id, l.taken_at, l.downloads, l.likes, max(s.taken_at), s.downloads, s.likes
+               FROM latest l JOIN snapshots s ON s.model_id = l.model_id AND s.taken_at < l.taken_at
+               GROUP BY l.model_id""",
+            times=(1, 4),
         )
         self.inputs.has_history[idx] = True
         fetched = np.full(n, NO_TIME, dtype=np.int64)

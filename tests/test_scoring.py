@@ -417,3 +417,18 @@ def test_rescoring_updates_changed_values_and_percentiles(db_path):
     assert after["org/b"]["adoption"] > before["org/b"]["adoption"]
     assert signal(after["org/b"], "adoption", "downloads_30d")["raw"] == 5_000
     assert after["org/c"]["percentile_global"] == 100
+
+
+def test_integrations_count_each_integration_once(db_path):
+    db = f.new_db(db_path)
+    # transformers (library and tag: one integration) + gguf + inference warm = 3
+    f.add_model(db, "org/served", library_name="transformers", inference="warm",
+                tags=["transformers", "gguf"])
+    # peft (a library that is not a runtime tag) + onnx = 2
+    f.add_model(db, "org/adapter", library_name="peft", tags=["onnx", "safetensors"])
+    f.add_model(db, "org/bare", library_name=None)
+    db.conn.commit()
+    rows = scored(db_path)
+    assert signal(rows["org/served"], "ecosystem", "integrations")["raw"] == 3
+    assert signal(rows["org/adapter"], "ecosystem", "integrations")["raw"] == 2
+    assert signal(rows["org/bare"], "ecosystem", "integrations")["raw"] == 0
