@@ -12,6 +12,7 @@ keep-alive. Routes and behaviours follow hf-api.md §6; see fakehub/README.md.
 from __future__ import annotations
 
 import itertools
+from collections import deque
 import threading
 import time
 from dataclasses import dataclass, field
@@ -56,12 +57,19 @@ class FakeHub:
     """Serve a HubStore over HTTP until stopped (use as a context manager)."""
 
     def __init__(
-        self, store: HubStore, *, strict_list_expand: bool = False, host: str = "127.0.0.1", port: int = 0
+        self,
+        store: HubStore,
+        *,
+        strict_list_expand: bool = False,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        max_logged_requests: int = 1_000_000,
     ) -> None:
         self.store = store
         self.strict_list_expand = strict_list_expand
         self.faults = Faults()
-        self._requests: list[RequestRecord] = []
+        # A long-running server keeps only the most recent requests in its log.
+        self._requests: deque[RequestRecord] = deque(maxlen=max_logged_requests)
         self._requests_lock = threading.Lock()
         self._request_ids = itertools.count(1)
         self._httpd = _Server((host, port), _Handler)
