@@ -136,7 +136,7 @@ def parse_links(body: str) -> tuple[Link, ...]:
     """Links in order of first appearance, one per (kind, url)."""
     lowered = body.lower()
     # Markdown anchor texts matter only for project pages; read them only if a URL may need one.
-    anchors: dict[str, str] | None = None if any(word in lowered for word in _PROJECT_WORDS) else {}
+    anchors: dict[str, str] | None = None
     found: dict[tuple[str, str], Link] = {}
     seen: set[str] = set()  # cards repeat their links; classify each URL once
     for match in _URL.finditer(body):
@@ -146,7 +146,8 @@ def parse_links(body: str) -> tuple[Link, ...]:
         seen.add(url)
         host, path = _host_and_path(url)
         if host not in _KNOWN_HOSTS and not host.endswith(".github.io"):
-            anchors = _anchor_texts(body) if anchors is None else anchors
+            if anchors is None:
+                anchors = _anchor_texts(body) if any(word in lowered for word in _PROJECT_WORDS) else {}
             if url not in anchors:
                 continue  # an unknown host is a link only when its anchor text names a project page
         link = _classify(url, host, path, (anchors or {}).get(url))
