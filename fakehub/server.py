@@ -12,9 +12,9 @@ keep-alive. Routes and behaviours follow hf-api.md §6; see fakehub/README.md.
 from __future__ import annotations
 
 import itertools
-from collections import deque
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
