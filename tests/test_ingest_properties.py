@@ -36,7 +36,7 @@ json_values = st.recursive(
 api_objects = st.dictionaries(st.sampled_from(API_KEYS), json_values, max_size=12)
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(api_objects)
 def test_normalize_model_raises_only_value_error_and_never_stores_empty_strings(raw):
     try:
