@@ -39,6 +39,15 @@ HUBCRAWL_DB = DEFAULT_DB_PATH
 # The listing asks for this many models per page; the Hub's observed maximum is 1000.
 HUBCRAWL_PAGE_SIZE = 1000
 
+# Model cards (README.md) are fetched during the listing crawl for new models and changed shas only.
+# `hubcrawl crawl --no-cards` turns them off.
+HUBCRAWL_CARDS = True
+# The card parser keeps 1 MB of text; we download up to 8 MiB so the served size and truncation are
+# still recorded. Larger READMEs are abandoned mid-download and recorded as errors.
+HUBCRAWL_CARD_MAXSIZE = 8 * 1024 * 1024
+# Card requests in flight before the listing waits for them (each holds its list item in memory).
+HUBCRAWL_CARD_BACKLOG = 2000
+
 # --- politeness -----------------------------------------------------------------------------------
 # Listing pages are sequential by nature (cursor pagination); the concurrency is for card downloads.
 CONCURRENT_REQUESTS = 8
