@@ -22,6 +22,10 @@ _CLOSING = re.compile(r"^---[ \t]*(?:\r\n|\r|\n|\Z)", re.MULTILINE)
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is ~10x faster when present
 _BOOL_TAG = "tag:yaml.org,2002:bool"
+_STR_TAG = "tag:yaml.org,2002:str"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_MAP_TAG = "tag:yaml.org,2002:map"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
 class _CardLoader(_BaseLoader):  # type: ignore[misc, valid-type]
@@ -105,22 +109,59 @@ def _key_text(key: Any) -> str:
     return "null" if key is None else str(key).lower() if isinstance(key, bool) else str(key)
 
 
+def _key_text_of(loader: _CardLoader, node: yaml.Node) -> str:
+    if not isinstance(node, yaml.ScalarNode):
+        raise yaml.constructor.ConstructorError(None, None, "found unhashable key", node.start_mark)
+    return node.value if node.tag == _STR_TAG else _key_text(loader.construct_object(node, deep=True))
+
+
+def _node_json(loader: _CardLoader, node: yaml.Node, budget: list[int], depth: int = 0) -> Any:
+    """A composed YAML node → JSON-safe value, in one pass for the common tags (strings, lists,
+    plain mappings); anything else goes through the safe constructor, then `_json_safe`."""
+    budget[0] -= 1
+    if budget[0] < 0 or depth > _MAX_DEPTH:
+        raise _TooComplex("front matter too large or too deeply nested")
+    tag = node.tag
+    if tag == _STR_TAG and isinstance(node, yaml.ScalarNode):
+        return node.value
+    if tag == _SEQ_TAG and isinstance(node, yaml.SequenceNode):
+        return [_node_json(loader, item, budget, depth + 1) for item in node.value]
+    if (
+        tag == _MAP_TAG
+        and isinstance(node, yaml.MappingNode)
+        and all(k.tag != _MERGE_TAG for k, _ in node.value)
+    ):
+        return {_key_text_of(loader, k): _node_json(loader, v, budget, depth + 1) for k, v in node.value}
+    return _json_safe(loader.construct_object(node, deep=True), budget, depth)
+
+
+def _load_json(yaml_text: str) -> Any:
+    """The single YAML document as a JSON-safe value (None for an empty document)."""
+    loader = _CardLoader(yaml_text)
+    try:
+        node = loader.get_single_node()
+        return None if node is None else _node_json(loader, node, [_MAX_NODES])
+    finally:
+        loader.dispose()
+
+
 def load_front_matter(yaml_text: str) -> tuple[dict[str, Any] | None, str | None]:
     """(mapping, None) on success, (None, error) otherwise. An empty block is an empty mapping."""
     try:
-        data = yaml.load(yaml_text, Loader=_CardLoader)  # noqa: S506 - a SafeLoader subclass
+        data = _load_json(yaml_text)
     except yaml.YAMLError as exc:
         return None, f"invalid YAML: {_first_line(exc)}"
-    except (ValueError, TypeError, RecursionError) as exc:  # e.g. unhashable keys from odd YAML
+    except _TooComplex as exc:
+        return None, str(exc)
+    except RecursionError:
+        return None, "front matter too deeply nested"
+    except (ValueError, TypeError) as exc:  # e.g. an impossible date
         return None, f"invalid YAML: {_first_line(exc)}"
     if data is None:
         return {}, None
     if not isinstance(data, dict):
         return None, f"front matter is not a mapping (got {type(data).__name__})"
-    try:
-        return _json_safe(data, [_MAX_NODES]), None
-    except (_TooComplex, RecursionError) as exc:
-        return None, str(exc) if isinstance(exc, _TooComplex) else "front matter too deeply nested"
+    return data, None
 
 
 def _first_line(exc: BaseException) -> str:
