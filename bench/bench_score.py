@@ -261,19 +261,21 @@ def naive_score_one(conn: sqlite3.Connection, model_id: str, config: ScoringConf
 
 
 def naive_baseline(path: Path, sample: int, config: ScoringConfig) -> tuple[float, int]:
-    """Seconds for `sample` models scored one at a time (written to a TEMP copy of the scores table)."""
+    """Seconds for `sample` models scored one at a time and upserted into the scores table, one INSERT
+    per model, in one transaction that is then rolled back (the benchmark leaves the table as it was)."""
+    from scoring.store import UPSERT_SQL
+
     conn = sqlite3.connect(path)
     query = "SELECT model_id FROM models WHERE removed_at IS NULL ORDER BY model_id"
     ids = [m for (m,) in conn.execute(query)]
     step = max(1, len(ids) // sample)
     picked = ids[::step][:sample]
-    conn.execute("CREATE TEMP TABLE naive_scores AS SELECT * FROM scores WHERE 0")
     started = time.perf_counter()
-    with conn:
-        for model_id in picked:
-            conn.execute("INSERT INTO naive_scores VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                         naive_score_one(conn, model_id, config))
+    conn.execute("BEGIN")
+    for model_id in picked:
+        conn.execute(UPSERT_SQL.split(" WHERE scores.breakdown")[0], naive_score_one(conn, model_id, config))
     seconds = time.perf_counter() - started
+    conn.rollback()
     conn.close()
     return seconds, len(picked)
 
@@ -299,6 +301,15 @@ def timed_steps(path: Path, config: ScoringConfig) -> dict[str, float]:
             "breakdown fragments": built - computed}
 
 
+def end_to_end(path: Path, label: str) -> float:
+    """One `hubcrawl score` run (the same function the command calls), timed."""
+    started = time.perf_counter()
+    summary = score_database(path)
+    total = time.perf_counter() - started
+    print(f"{label:<58} {total:7.2f} s  ({summary.models / total:,.0f} models/s)")
+    return total
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", type=int, default=1_000_000)
@@ -306,29 +317,39 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse", action="store_true", help="reuse --db if it exists")
     parser.add_argument("--baseline-sample", type=int, default=50_000)
     args = parser.parse_args(argv)
+    sys.stdout.reconfigure(line_buffering=True)  # progress shows up when redirected to a file
     config = load_config()
 
     if not (args.reuse and args.db.exists()):
         started = time.perf_counter()
         build_db(args.db, args.models)
         print(f"built {args.db} with {args.models:,} models in {time.perf_counter() - started:.1f} s")
-    n = sqlite3.connect(args.db).execute("SELECT count(*) FROM models WHERE removed_at IS NULL").fetchone()[0]
+    conn = sqlite3.connect(args.db)
+    n = conn.execute("SELECT count(*) FROM models WHERE removed_at IS NULL").fetchone()[0]
+    existing = conn.execute("SELECT count(*) FROM scores").fetchone()[0]
 
+    print("stages of the vectorized scorer (no write):")
     for stage, seconds in timed_steps(args.db, config).items():
         print(f"  {stage:<32} {seconds:7.2f} s")
-    started = time.perf_counter()
-    summary = score_database(args.db)
-    total = time.perf_counter() - started
-    size = sqlite3.connect(args.db).execute("SELECT avg(length(breakdown)) FROM scores").fetchone()[0]
-    print(f"hubcrawl score (end to end, incl. write): {summary.models:,} models in {total:.2f} s "
-          f"({summary.models / total:,.0f} models/s; breakdown avg {size:,.0f} bytes)")
+    first = end_to_end(args.db, f"hubcrawl score, end to end ({existing:,} score rows existed)")
+    size = conn.execute("SELECT avg(length(breakdown)) FROM scores").fetchone()[0]
+    print(f"  (breakdown JSON: {size:,.0f} bytes per model on average)")
+    end_to_end(args.db, "hubcrawl score again, data unchanged (no row rewritten)")
+    # A new crawl moves the as-of time, which is in every breakdown: every row is rewritten.
+    with conn:
+        conn.execute("UPDATE models SET fetched_at = strftime('%Y-%m-%dT%H:%M:%SZ', fetched_at, '+1 day') "
+                     "WHERE model_id = (SELECT max(model_id) FROM models)")
+    rewrite = end_to_end(args.db, "hubcrawl score after a crawl (every row rewritten)")
+    conn.close()
 
     seconds, sampled = naive_baseline(args.db, args.baseline_sample, config)
     extrapolated = seconds * n / sampled
-    print(f"baseline, per-model pure Python (same formula): {sampled:,} models in {seconds:.2f} s "
-          f"-> EXTRAPOLATED to {n:,} models: {extrapolated:.1f} s ({sampled / seconds:,.0f} models/s)")
-    print(f"speed-up vs baseline: {extrapolated / total:.1f}x; target <= 20 s for 1,000,000 models: "
-          f"{'met' if total <= 20 * n / 1_000_000 else 'NOT met'}")
+    print(f"baseline, per-model pure Python (same formula, same scores table): {sampled:,} models in "
+          f"{seconds:.2f} s -> EXTRAPOLATED to {n:,} models: {extrapolated:.1f} s "
+          f"({sampled / seconds:,.0f} models/s)")
+    worst = max(first, rewrite)
+    print(f"speed-up vs baseline (full rewrite): {extrapolated / worst:.1f}x; "
+          f"target <= 20 s per 1,000,000 models: {'met' if worst <= 20 * n / 1_000_000 else 'NOT met'}")
     return 0
 
 
