@@ -432,3 +432,10 @@ def test_integrations_count_each_integration_once(db_path):
     assert signal(rows["org/served"], "ecosystem", "integrations")["raw"] == 3
     assert signal(rows["org/adapter"], "ecosystem", "integrations")["raw"] == 2
     assert signal(rows["org/bare"], "ecosystem", "integrations")["raw"] == 0
+
+
+def test_a_database_without_models_scores_nothing(db_path):
+    f.new_db(db_path).conn.close()
+    summary = score_database(db_path)
+    assert summary.models == 0 and summary.as_of is None
+    assert scored(db_path) == {}
