@@ -203,3 +203,14 @@ def test_eval_confidence_follows_verified_flag(verified: int | None, expected: s
         "model-index", None, None, "d", None, None, None, "acc", None, 1.0, "1.0", verified, None, None
     )
     assert confidence_for([Evidence("eval_result", eval_index=0)], (row,)) == expected
+
+
+def test_api_evidence_points_at_the_hub_the_card_came_from() -> None:
+    """Evidence must cite the endpoint actually crawled (a mirror or local hub), not a hard-coded host."""
+    result = build_card_result(
+        "acme/seg", status="missing", body=None, http_status=404, etag=None, sha="a" * 40,
+        source_url="http://127.0.0.1:8080/acme/seg/resolve/" + "a" * 40 + "/README.md",
+        fetched_at="2026-11-01T06:00:00Z", api={"pipeline_tag": "image-segmentation"},
+    )
+    urls = {e.source_url for c in result.capabilities for e in c.evidence if e.kind == "api_field"}
+    assert urls == {"http://127.0.0.1:8080/api/models/acme/seg"}

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urlsplit
 
 from ingest.cards.types import HIGH, LOW, MEDIUM, Capability, CardFacts, EvalRow, Evidence, Section
 
@@ -333,6 +334,13 @@ def _ecosystem_capabilities(children: dict[str, int] | None, model_id: str) -> l
     return capabilities
 
 
+def _api_url(model_id: str, card_url: str) -> str:
+    """The model's API URL on the hub the card came from (a mirror or local hub, not always the Hub)."""
+    parts = urlsplit(card_url)
+    base = f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") else "https://huggingface.co"
+    return f"{base}/api/models/{model_id}"
+
+
 def build_capabilities(
     *,
     model_id: str,
@@ -345,7 +353,7 @@ def build_capabilities(
 ) -> tuple[Capability, ...]:
     """All capabilities in a fixed order: task, benchmarks, uses, runtimes, serving, ecosystem."""
     api = api if isinstance(api, dict) else {}
-    api_url = f"https://huggingface.co/api/models/{model_id}"
+    api_url = _api_url(model_id, card_url)
     capabilities: list[Capability] = []
     task = _task_capability(api, facts, api_url, card_url)
     if task is not None:
