@@ -12,7 +12,7 @@ import sys
 
 from db.connection import DEFAULT_DB_PATH
 
-COMMANDS = ["crawl", "recrawl", "score", "explain", "compare", "pages", "demo", "fakehub"]
+COMMANDS = ["crawl", "recrawl", "reingest", "score", "explain", "compare", "pages", "demo", "fakehub"]
 
 
 def build_parser() -> argparse.ArgumentParser:
