@@ -46,7 +46,7 @@ HUBCRAWL_CARDS = True
 # still recorded. Larger READMEs are abandoned mid-download and recorded as errors.
 HUBCRAWL_CARD_MAXSIZE = 8 * 1024 * 1024
 # Card requests in flight before the listing waits for them (each holds its list item in memory).
-HUBCRAWL_CARD_BACKLOG = 2000
+HUBCRAWL_CARD_BACKLOG = 1000
 
 # --- politeness -----------------------------------------------------------------------------------
 # Listing pages are sequential by nature (cursor pagination); the concurrency is for card downloads.

@@ -28,6 +28,7 @@ from tests.conftest import REPO_ROOT
 pytestmark = pytest.mark.slow
 
 N_MODELS = 2_500  # three pages of 1000
+TWO_PAGES = 1_200  # enough for a second page, cheaper for tests about runs rather than values
 TOKEN = "hf_integration_secret_7d1f0c"
 
 # (Hub license id, what the database must hold): SPDX ids where SPDX has one, the Hub's id otherwise.
@@ -225,8 +226,8 @@ def test_full_crawl_lands_every_model_once_with_exact_values(db_path):
 
 
 def test_second_crawl_snapshots_only_changed_models_and_marks_removed_ones(db_path):
-    store = make_store()
-    changed = [f"org{i % 9}/model-{i:05d}" for i in (3, 500, 1999)]
+    store = make_store(TWO_PAGES)
+    changed = [f"org{i % 9}/model-{i:05d}" for i in (3, 500, 1199)]
     removed = "org7/model-00007"
     with FakeHub(store) as hub:
         assert hubcrawl(hub, "crawl", "--no-cards", "--db", str(db_path)).returncode == 0
@@ -246,10 +247,10 @@ def test_second_crawl_snapshots_only_changed_models_and_marks_removed_ones(db_pa
         assert downloads == store.get(model_id)["downloads"]
     assert query(db_path, "SELECT model_id FROM models WHERE removed_at IS NOT NULL") == [(removed,)]
     # The removed model keeps its row: nothing is deleted.
-    assert model_count(db_path) == N_MODELS
+    assert model_count(db_path) == TWO_PAGES
     second_run = runs(db_path)[1]
     assert (second_run["models_new"], second_run["models_changed"]) == (0, len(changed))
-    assert (second_run["models_seen"], second_run["models_removed"]) == (N_MODELS - 1, 1)
+    assert (second_run["models_seen"], second_run["models_removed"]) == (TWO_PAGES - 1, 1)
 
 
 def test_recrawl_refreshes_one_model_with_spaces_and_children(db_path):
@@ -316,7 +317,7 @@ def test_recrawl_of_a_removed_model_exits_4_and_marks_it_removed(db_path):
 
 
 def test_rate_limit_storm_and_server_errors_are_survived(db_path):
-    store = make_store()
+    store = make_store(TWO_PAGES)
     with FakeHub(store) as hub:
         hub.faults.rate_limit_next(3, retry_after=1, path_prefix="/api/models")
         hub.faults.fail_next(2, status=503, path_prefix="/api/models")
@@ -325,17 +326,17 @@ def test_rate_limit_storm_and_server_errors_are_survived(db_path):
     assert result.returncode == 0, result.stderr
     assert statuses.count(429) == 3
     assert statuses.count(503) == 2
-    assert model_count(db_path) == N_MODELS
+    assert model_count(db_path) == TWO_PAGES
     [run] = runs(db_path)
     assert run["status"] == "ok"
     assert (run["http_429"], run["retries"], run["errors"]) == (3, 5, 0)
-    assert run["requests"] == 3 + 5
+    assert run["requests"] == 2 + 5  # two pages, five answers that were retried
 
 
 def test_a_page_that_keeps_failing_fails_the_run_and_keeps_what_was_stored(db_path):
-    store = make_store()
+    store = make_store(TWO_PAGES)
     with FakeHub(store) as hub:
-        hub.faults.delay(0.3)
+        hub.faults.delay(1.0)  # page 2 is still in the hub's hands when we turn the failures on
         crawl = start_hubcrawl(hub, "crawl", "--no-cards", "--db", str(db_path))
         # Once the first page is served, every later listing request fails: page 2 can never load.
         wait_until(lambda: len(hub.requests) >= 1)
@@ -355,14 +356,14 @@ def test_a_page_that_keeps_failing_fails_the_run_and_keeps_what_was_stored(db_pa
 def test_kill_9_mid_crawl_then_a_rerun_completes(db_path):
     store = make_store()
     with FakeHub(store) as hub:
-        hub.faults.delay(1.0)  # a page a second: time to look at the crawl while it runs
+        hub.faults.delay(0.5)
         first = start_hubcrawl(hub, "crawl", "--no-cards", "--db", str(db_path))
-        wait_until(lambda: len(hub.requests) >= 1)
-        # While it runs, a second crawl is refused at once, naming the holder.
+        wait_until(lambda: model_count(db_path) >= 1000)
+        # From now on every page takes 30 s: the crawl is surely still running while we look at it.
+        hub.faults.delay(30)
         refused = hubcrawl(hub, "crawl", "--no-cards", "--db", str(db_path))
         assert refused.returncode == 3, refused.stderr
         assert f"process {first.pid}" in refused.stderr
-        wait_until(lambda: model_count(db_path) >= 1000)
         os.kill(first.pid, signal.SIGKILL)
         first.communicate(timeout=10)
         killed_with = model_count(db_path)

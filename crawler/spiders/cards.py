@@ -47,7 +47,7 @@ class CardFetchMixin:
 
     @property
     def card_backlog(self) -> int:
-        return self.settings.getint("HUBCRAWL_CARD_BACKLOG", 2000)  # type: ignore[attr-defined]
+        return self.settings.getint("HUBCRAWL_CARD_BACKLOG", 1000)  # type: ignore[attr-defined]
 
     def card_url(self, model_id: str, sha: str | None) -> str:
         endpoint = self.settings.get("HF_ENDPOINT").rstrip("/")  # type: ignore[attr-defined]
