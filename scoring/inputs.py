@@ -81,21 +81,51 @@ SELECT model_id, pipeline_tag, fetched_at, downloads, downloads_all_time, likes,
     CASE WHEN license IS NULL OR lower(license) = 'unknown' THEN {LICENSE_NONE}
          WHEN lower(license) != 'other' THEN {LICENSE_KNOWN}
          WHEN license_name IS NOT NULL AND license_link IS NOT NULL THEN {LICENSE_OTHER_NAMED_LINKED}
-         ELSE {LICENSE_OTHER_BARE} END,
-    params IS NOT NULL,
-    params_source IS 'safetensors.total',
-    library_name IS NOT NULL,
-    {_TAG_BITS.format(column="library_name")},
-    inference IS 'warm'
+         ELSE {LICENSE_OTHER_BARE} END AS license_clarity,
+    params IS NOT NULL AS params_documented,
+    params_source IS 'safetensors.total' AS safetensors,
+    library_name IS NOT NULL AS has_library,
+    {_TAG_BITS.format(column="library_name")} AS library_bit,
+    inference IS 'warm' AS warm
 FROM models WHERE removed_at IS NULL ORDER BY model_id"""
+
+_UNIT_SEPARATOR = "\x1f"  # cannot occur in model ids, task names or timestamps
+
+
+def read_columns(conn: sqlite3.Connection, sql: str, params: Sequence[object] = (),
+                 text: Sequence[int] = ()) -> list:
+    """Run `sql` and return its result column by column: a list of strings (None for NULL) for the
+    columns listed in `text`, a float64 array (NaN for NULL) for the others.
+
+    Why not fetchall(): a million rows become a million tuples of Python objects. Instead SQLite
+    concatenates each column into one string (group_concat, in C) and numpy parses numbers in C. All
+    columns come from the same pass over the same rows, so they stay aligned.
+    """
+    names = [d[0] for d in conn.execute(f"SELECT * FROM ({sql}) LIMIT 0", params).description]
+    parts = [
+        f"group_concat(ifnull(q.\"{name}\", ''), char(31))" if k in text
+        else f"group_concat(ifnull(q.\"{name}\", 'nan'), ',')"
+        for k, name in enumerate(names)
+    ]
+    count, *joined = conn.execute(f"SELECT count(*), {', '.join(parts)} FROM ({sql}) AS q", params).fetchone()
+    columns: list = []
+    for k, value in enumerate(joined):
+        if k in text:
+            columns.append([v or None for v in value.split(_UNIT_SEPARATOR)] if count else [])
+        else:
+            columns.append(np.fromstring(value, dtype=float, sep=",") if count else np.zeros(0))
+    return columns
 
 
 def load_inputs(conn: sqlite3.Connection) -> ScoringInputs:
     """Read all signals of all non-removed models."""
-    rows = conn.execute(_MODELS_SQL).fetchall()
-    n = len(rows)
-    columns = list(zip(*rows, strict=True)) if rows else [()] * 13
+    columns = read_columns(conn, _MODELS_SQL, text=(0, 1, 2))
     model_ids, tasks, fetched_at = columns[0], columns[1], columns[2]
+    n = len(model_ids)
+    if model_ids != sorted(model_ids):  # the ORDER BY of a subquery is not a guarantee: make sure
+        order = sorted(range(n), key=model_ids.__getitem__)
+        columns = [[c[i] for i in order] if isinstance(c, list) else c[order] for c in columns]
+        model_ids, tasks, fetched_at = columns[0], columns[1], columns[2]
     stamps = Timestamps()
     model_fetched = stamps.encode(fetched_at)
     inputs = ScoringInputs(
@@ -109,8 +139,8 @@ def load_inputs(conn: sqlite3.Connection) -> ScoringInputs:
         timestamps=stamps,
     )
     (downloads, all_time, likes, spaces, license_clarity, params_documented, safetensors, has_library,
-     library_bit, warm) = (np.array(column, dtype=float).reshape(n) for column in columns[3:])
-    position = {model_id: i for i, model_id in enumerate(model_ids)}
+     library_bit, warm) = columns[3:]
+    position = dict(zip(model_ids, range(n), strict=True))
     loader = _Loader(conn, inputs, position, model_fetched)
     for name, raw in (("downloads_30d", downloads), ("downloads_all_time", all_time), ("likes", likes),
                       ("license_clarity", license_clarity), ("params_documented", params_documented)):
@@ -141,17 +171,12 @@ class _Loader:
     def query(self, sql: str, params: Sequence[object] = (), times: Sequence[int] = ()) -> tuple:
         """Run `sql` (first column: model_id). Returns (positions, column arrays...) for rows of scored
         models; columns listed in `times` come back as timestamp codes, the others as float64."""
-        cursor = self.conn.execute(sql, params)
-        rows = cursor.fetchall()
-        width = len(cursor.description)
-        if not rows:
-            return (np.zeros(0, dtype=np.int64), *(np.zeros(0) for _ in range(width - 1)))
-        columns = list(zip(*rows, strict=True))
-        idx = np.fromiter(map(self.position.get, columns[0], itertools.repeat(-1)), dtype=np.int64,
-                          count=len(rows))
+        columns = read_columns(self.conn, sql, params, text=(0, *times))
+        ids = columns[0]
+        idx = np.fromiter(map(self.position.get, ids, itertools.repeat(-1)), dtype=np.int64, count=len(ids))
         keep = idx >= 0
         arrays = [
-            (self.inputs.timestamps.encode(column) if k in times else np.array(column, dtype=float))[keep]
+            (self.inputs.timestamps.encode(column) if k in times else column)[keep]
             for k, column in enumerate(columns[1:], start=1)
         ]
         return (idx[keep], *arrays)
@@ -279,7 +304,8 @@ class _Loader:
             """WITH latest AS MATERIALIZED (
                    SELECT model_id, max(taken_at) AS taken_at, downloads, likes FROM snapshots
                    GROUP BY model_id)
-               SELECT l.model_id, l.taken_at, l.downloads, l.likes, max(s.taken_at), s.downloads, s.likes
+               SELECT l.model_id, l.taken_at, l.downloads, l.likes, max(s.taken_at) AS old_taken_at,
+                      s.downloads AS old_downloads, s.likes AS old_likes
                FROM latest l JOIN snapshots s ON s.model_id = l.model_id AND s.taken_at < l.taken_at
                GROUP BY l.model_id""",
             times=(1, 4),
