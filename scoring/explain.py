@@ -71,9 +71,10 @@ def render_text(record: dict[str, Any]) -> str:
     lines = [
         f"{record['model_id']}",
         f"overall score   {format_number(record['overall'], 1)} / 100",
-        f"percentile      {format_number(record['percentile_global'], 1)} of all scored models; "
+        f"percentile      {format_number(record['percentile_global'], 1)} among all scored models; "
         + (f"{format_number(record['percentile_task'], 1)} within task {task}" if task
            else f"{MISSING} within task (the model has no pipeline_tag)"),
+        "                (percent of models scoring at or below this one)",
         f"config version  {breakdown['config_version']}",
         f"computed_at     {record['computed_at']} (the data's as-of time: latest models.fetched_at)",
         "",
