@@ -32,6 +32,8 @@ USER_AGENT = "hubcrawl/0.1.0 (+https://github.com/hubcrawl/hubcrawl)"
 ROBOTSTXT_OBEY = False
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# Card requests would otherwise carry the listing URL as Referer: useless to the Hub, noise to us.
+REFERER_ENABLED = False
 
 # --- where the data comes from and goes -----------------------------------------------------------
 HF_ENDPOINT = os.environ.get("HF_ENDPOINT", "https://huggingface.co").rstrip("/")
