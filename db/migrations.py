@@ -288,7 +288,8 @@ CREATE TABLE capabilities (
 CREATE INDEX capabilities_model ON capabilities(model_id);
 CREATE TABLE capability_evidence (
     capability_id INTEGER NOT NULL REFERENCES capabilities(capability_id) ON DELETE CASCADE,
-    kind TEXT NOT NULL,                -- 'api_field' | 'card_section' | 'eval_result' | 'model_tree' | 'inference'
+    -- 'api_field' | 'card_section' | 'eval_result' | 'model_tree' | 'inference'
+    kind TEXT NOT NULL,
     source_url TEXT,
     field TEXT,                        -- API field or front-matter key
     section TEXT,                      -- card section path
@@ -317,7 +318,7 @@ CREATE TABLE scores (
     momentum REAL,                     -- NULL until there is history
     percentile_global REAL,
     percentile_task REAL,
-    breakdown TEXT NOT NULL            -- JSON: every signal with raw, transformed, weight, contribution, source
+    breakdown TEXT NOT NULL            -- JSON: each signal's raw, transformed, weight, contribution, source
 )
 """,
     )

@@ -23,7 +23,8 @@ def new_db(path: Path) -> Database:
 
 def add_run(db: Database, *, started_at: str = FETCHED_AT, status: str = "ok", kind: str = "crawl") -> int:
     table = db["crawl_runs"].insert(
-        {"kind": kind, "started_at": started_at, "finished_at": started_at, "status": status, "full_listing": 1}
+        {"kind": kind, "started_at": started_at, "finished_at": started_at, "status": status,
+         "full_listing": 1}
     )
     return int(table.last_pk)
 
@@ -92,7 +93,8 @@ def add_card(db: Database, model_id: str, *, status: str = "ok", parse_error: st
     )
     for ord_, (path, text) in enumerate(sections or []):
         db["card_sections"].insert(
-            {"model_id": model_id, "ord": ord_, "level": path.count(">") + 1, "heading": path.split(" > ")[-1],
+            {"model_id": model_id, "ord": ord_, "level": path.count(">") + 1,
+             "heading": path.split(" > ")[-1],
              "path": path, "text": text, "sha": "0" * 40, "fetched_at": FETCHED_AT},
             replace=True,
         )
