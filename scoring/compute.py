@@ -92,14 +92,14 @@ def percentile_ranks(values: np.ndarray, groups: np.ndarray | None = None) -> np
     # Integer keys make ties exact: values are already rounded to DECIMALS.
     key = np.rint(values * 10**DECIMALS).astype(np.int64)
     if groups is None:
-        ordered = np.sort(key)
-        return (100.0 * np.searchsorted(ordered, key, side="right") / n).round(DECIMALS)
+        return (100.0 * _at_or_below(key) / n).round(DECIMALS)
     span = int(key.max()) + 1
     grouped = groups.astype(np.int64) * span + key
-    ordered = np.sort(grouped)
-    at_or_below = np.searchsorted(ordered, grouped, side="right") - np.searchsorted(
-        ordered, groups.astype(np.int64) * span, side="left"
-    )
+    # Within a group: models at or below, minus the models of lower groups (all sorted before it).
+    shifted = groups + 1  # group -1 (no task) becomes 0
+    group_sizes = np.bincount(shifted)
+    lower_groups = (np.cumsum(group_sizes) - group_sizes)[shifted]
+    at_or_below = _at_or_below(grouped) - lower_groups
     sizes = np.bincount(groups[groups >= 0], minlength=int(groups.max()) + 1)
     result = np.full(n, np.nan)
     has_group = groups >= 0
@@ -107,11 +107,21 @@ def percentile_ranks(values: np.ndarray, groups: np.ndarray | None = None) -> np
     return result.round(DECIMALS)
 
 
+def _at_or_below(keys: np.ndarray) -> np.ndarray:
+    """For each key, how many keys are <= it. Searching the sorted keys for themselves keeps memory
+    access sequential (searching in the original order is several times slower at a million)."""
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    counts = np.empty(len(keys), dtype=np.int64)
+    counts[order] = np.searchsorted(ordered, ordered, side="right")
+    return counts
+
+
 def task_codes(tasks: list[str | None]) -> np.ndarray:
     """pipeline_tag -> int code; -1 for models without a task (they get no within-task percentile)."""
-    codes: dict[str, int] = {}
-    return np.fromiter((-1 if t is None else codes.setdefault(t, len(codes)) for t in tasks),
-                       dtype=np.int64, count=len(tasks))
+    codes = {task: code for code, task in enumerate(sorted(t for t in set(tasks) if t is not None))}
+    codes[None] = -1  # type: ignore[index]
+    return np.fromiter(map(codes.__getitem__, tasks), dtype=np.int64, count=len(tasks))
 
 
 def compute_scores(inputs: ScoringInputs, config: ScoringConfig) -> ScoreTable:
