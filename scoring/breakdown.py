@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -39,13 +40,47 @@ def _cap_text(cap: float) -> str:
     return str(int(cap)) if cap.is_integer() else repr(cap)
 
 
-def _shared(keys: np.ndarray, render: Callable[[int], str]) -> np.ndarray:
-    """Object array of texts: render() runs once per distinct key, on the first row having it."""
+@dataclass
+class Shared:
+    """A column of texts stored as distinct texts plus one code per model."""
+
+    texts: np.ndarray  # object array of the distinct texts
+    codes: np.ndarray  # int64 per model: index into texts
+
+    def column(self) -> np.ndarray:
+        return self.texts[self.codes]
+
+
+def _shared(keys: np.ndarray, render: Callable[[int], str]) -> Shared:
+    """render() runs once per distinct key, on the first row having it."""
     unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
     texts = np.empty(len(unique), dtype=object)
     for k, row in enumerate(first):
         texts[k] = render(int(row))
-    return texts[inverse.reshape(-1)]
+    return Shared(texts, inverse.reshape(-1).astype(np.int64))
+
+
+def _merge(parts: list[Shared]) -> list[np.ndarray]:
+    """Join runs of adjacent columns once per distinct combination (while their codes fit one int64
+    key): most models share whole runs of text (same quality facts, no derivatives), so each model's
+    final join has a few long parts instead of many short ones."""
+    columns, run, radix = [], [], 1
+    for part in [*parts, None]:
+        size = len(part.texts) if part is not None else 0
+        if part is not None and radix * size < 2**62:
+            run.append(part)
+            radix *= size
+            continue
+        if len(run) == 1:
+            columns.append(run[0].column())
+        elif run:
+            key = np.zeros(len(run[0].codes), dtype=np.int64)
+            for member in run:
+                key = key * len(member.texts) + member.codes
+            columns.append(_shared(key, lambda row, run=run: "".join(
+                m.texts[m.codes[row]] for m in run)).column())
+        run, radix = ([part], size) if part is not None else ([], 1)
+    return columns
 
 
 def _codes(values: np.ndarray) -> tuple[np.ndarray, int]:
@@ -54,7 +89,9 @@ def _codes(values: np.ndarray) -> tuple[np.ndarray, int]:
     return inverse.reshape(-1).astype(np.int64), len(unique)
 
 
-def _signal_fragments(dim: DimensionScores, j: int, inputs: ScoringInputs, n_times: int) -> np.ndarray:
+def _signal_fragments(dim: DimensionScores, j: int, inputs: ScoringInputs, n_times: int,
+                      hidden: np.ndarray) -> Shared:
+    """The signal's JSON text per model; empty for `hidden` models (momentum without history)."""
     signal = dim.config.signals[j]
     spec = SIGNALS[signal.name]
     raw = dim.raw[:, j]
@@ -62,7 +99,7 @@ def _signal_fragments(dim: DimensionScores, j: int, inputs: ScoringInputs, n_tim
     variant = inputs.variant[signal.name]
     raw_code, _ = _codes(raw)
     patterns = 1 << len(dim.config.signals)
-    keys = ((raw_code * patterns + dim.pattern) * 2 + variant) * (n_times + 1) + (fetched + 1)
+    keys = (((raw_code * patterns + dim.pattern) * 2 + variant) * (n_times + 1) + (fetched + 1)) * 2 + hidden
     sources = (spec.source, *SOURCE_VARIANTS.get(signal.name, ()))
     head = f'{{"name":{json.dumps(signal.name)},"raw":'
     weight = json_number(signal.weight)
@@ -70,6 +107,8 @@ def _signal_fragments(dim: DimensionScores, j: int, inputs: ScoringInputs, n_tim
     separator = "," if j else ""
 
     def render(row: int) -> str:
+        if hidden[row]:
+            return ""
         time_code = int(fetched[row])
         missing = raw[row] != raw[row]
         parts = [
@@ -108,18 +147,13 @@ def _dimension_columns(dim: DimensionScores, inputs: ScoringInputs, first: bool)
         return f'{lead}{name}:{{"score":{json_number(score)},"signals":['
 
     no_history = ~inputs.has_history if history_needed else np.zeros(inputs.size, dtype=bool)
-    heads = _shared(score_code * 2 + no_history, head)
     n_times = len(inputs.timestamps.values)
-    columns = [heads]
-    for j in range(len(dim.config.signals)):
-        fragments = _signal_fragments(dim, j, inputs, n_times)
-        fragments[no_history] = ""
-        columns.append(fragments)
+    parts = [_shared(score_code * 2 + no_history, head)]
+    parts += [_signal_fragments(dim, j, inputs, n_times, no_history) for j in range(len(dim.config.signals))]
     tail_missing = f'],"missing":{json.dumps(NO_SIGNAL_REASON)}}}'
-    tails = np.where(np.isnan(dim.score), tail_missing, "]}").astype(object)
-    tails[no_history] = ""
-    columns.append(tails)
-    return columns
+    tails = np.array(["]}", tail_missing, "", ""], dtype=object)
+    parts.append(Shared(tails, np.isnan(dim.score) + 2 * no_history))
+    return _merge(parts)
 
 
 def _overall_columns(table: ScoreTable) -> list[np.ndarray]:
@@ -136,7 +170,7 @@ def _overall_columns(table: ScoreTable) -> list[np.ndarray]:
                         for d, name in enumerate(names) if table.overall_pattern[row] >> d & 1)
         return f',"weights":{{{weights}}},"weights_used":{{{used}}}}},"dimensions":{{'
 
-    return [scores, _shared(table.overall_pattern, weights_used)]
+    return [scores.column(), _shared(table.overall_pattern, weights_used).column()]
 
 
 def breakdown_columns(table: ScoreTable) -> list[np.ndarray]:
