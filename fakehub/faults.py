@@ -133,8 +133,10 @@ class Faults:
     def count(self, path: str) -> RateState:
         """Count one request against its bucket; say whether it must be refused with 429."""
         bucket = bucket_of(path)
-        now = time.monotonic()
         with self._lock:
+            # Read the clock under the lock: a thread holding an older `now` could otherwise see a window
+            # that another thread just opened and announce a reset later than the window itself.
+            now = time.monotonic()
             quota = self._quotas[bucket]
             start = self._window_start.get(bucket)
             if start is None or now - start >= self._window:
