@@ -1,7 +1,10 @@
 """The single writer of the core tables: runs, models, tags, edges, snapshots, spaces, children, archive.
 
-One `write_page` call is one transaction: the raw body is archived and every model on the page is
-upserted together, so a crash never leaves half a page. It reads the stored state of the page's
+A `write_page` call archives the raw body and upserts every model on the page together, so a crash
+never leaves half a page. By default each page is its own transaction; a `Writer(group_pages=N,
+group_seconds=T)` keeps one transaction open over up to N pages or T seconds (each page inside it a
+savepoint), because a commit costs about as much as writing a whole listing page. Every other
+method, `flush()` and `close()` commit the open group first. It reads the stored state of the page's
 models in one query and writes with `executemany`, which is what makes a 100k-model crawl fast.
 
 How a fact from the API meets a stored fact:
@@ -23,6 +26,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import time
 import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -126,17 +130,31 @@ class _PageWrites:
 class Writer:
     """Owns one sqlite3 connection (`self.conn`) to a migrated database in WAL mode."""
 
-    def __init__(self, db_path: str | Path):
+    def __init__(self, db_path: str | Path, *, group_pages: int = 1, group_seconds: float = 0.0):
+        """`group_pages`/`group_seconds`: commit `write_page` calls together, at most that many pages
+        or that old (whichever comes first). The default commits every page on its own."""
         self.db = open_db(db_path)
         self.conn: sqlite3.Connection = self.db.conn
         self.conn.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KIB}")
         self.conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}")
+        self.group_pages = max(1, group_pages)
+        self.group_seconds = group_seconds
+        self._grouped_pages = 0  # pages written in the open group transaction
+        self._group_started = 0.0
 
     def close(self) -> None:
+        self.flush()
         self.conn.close()
+
+    def flush(self) -> None:
+        """Commit the pages written since the last commit; nothing happens when none are pending."""
+        if self.conn.in_transaction:
+            self.conn.commit()
+        self._grouped_pages = 0
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self.flush()
         # IMMEDIATE takes the write lock before the page's stored state is read, so nothing can
         # change between the comparison and the write.
         self.conn.execute("BEGIN IMMEDIATE")
@@ -201,14 +219,36 @@ class Writer:
         self, run_id: int, *, url: str, status: int, kind: str, fetched_at: str, body: bytes,
         facts: list[ModelFacts],
     ) -> PageStats:
-        """Archive one response and upsert its models, in one transaction."""
-        with self._transaction() as conn:
+        """Archive one response and upsert its models, atomically (alone or in the open group)."""
+        with self._grouped_page() as conn:
             conn.execute(
                 "INSERT INTO raw_responses (run_id, url, status, fetched_at, kind, body_zlib) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 (run_id, url, status, fetched_at, kind, zlib.compress(body, ARCHIVE_ZLIB_LEVEL)),
             )
             return _write_facts(conn, run_id, facts)
+
+    @contextmanager
+    def _grouped_page(self) -> Iterator[sqlite3.Connection]:
+        """One page inside the group transaction: a savepoint, so a failing page undoes only itself."""
+        if not self.conn.in_transaction:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self._grouped_pages, self._group_started = 0, time.monotonic()
+        self.conn.execute("SAVEPOINT page")
+        try:
+            yield self.conn
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK TO page")
+                self.conn.execute("RELEASE page")
+            if not self._grouped_pages:
+                self.conn.rollback()  # nothing else pending: do not keep holding the write lock
+            raise
+        self.conn.execute("RELEASE page")
+        self._grouped_pages += 1
+        if (self._grouped_pages >= self.group_pages
+                or time.monotonic() - self._group_started >= self.group_seconds):
+            self.flush()
 
     def reingest_archive(self, kind: str | None = None) -> tuple[PageStats, list[str]]:
         """Re-normalize every archived 200 response, oldest first, and write the facts again.

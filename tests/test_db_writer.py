@@ -429,3 +429,56 @@ def test_reingest_reports_undecodable_bodies(writer):
     totals, problems = writer.reingest_archive()
     assert totals.seen == 0
     assert len(problems) == 1 and "not JSON" in problems[0]
+
+
+# ---- grouped commits -----------------------------------------------------------------------------
+
+
+def committed_models(db_path) -> int:
+    """What another connection (a reader, or the next run after kill -9) sees."""
+    import sqlite3
+
+    conn = sqlite3.connect(db_path)
+    try:
+        return conn.execute("SELECT count(*) FROM models").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_grouped_pages_commit_together_at_the_page_limit_or_on_flush(db_path):
+    writer = Writer(db_path, group_pages=3, group_seconds=3600)
+    run_id = start(writer)
+    write(writer, run_id, [list_item(1), list_item(2)], T0)
+    write(writer, run_id, [list_item(3)], T0)
+    assert committed_models(db_path) == 0  # two pages of a group of three: not yet visible
+    write(writer, run_id, [list_item(4)], T0)
+    assert committed_models(db_path) == 4
+    write(writer, run_id, [list_item(5)], T0)
+    writer.flush()
+    assert committed_models(db_path) == 5
+    writer.close()
+
+
+def test_a_failing_page_in_a_group_undoes_only_itself(db_path):
+    writer = Writer(db_path, group_pages=10, group_seconds=3600)
+    run_id = start(writer)
+    write(writer, run_id, [list_item(1)], T0)
+    # The body is archived before the facts fail: the savepoint must take the archive row back too.
+    with pytest.raises(AttributeError):
+        writer.write_page(run_id, url="https://hub/bad", status=200, kind="listing", fetched_at=T0,
+                          body=b"[]", facts=[*facts_for([list_item(2)], T0), "not facts"])
+    write(writer, run_id, [list_item(3)], T0)
+    writer.close()  # closing commits the open group
+    assert committed_models(db_path) == 2
+    reader = Writer(db_path)
+    assert [page.url for page in iter_archived_pages(reader.conn)] == [LIST_URL, LIST_URL]
+    reader.close()
+
+
+def test_other_writes_commit_the_open_group_first(db_path):
+    writer = Writer(db_path, group_pages=10, group_seconds=3600)
+    run_id = start(writer)
+    write(writer, run_id, [list_item(1), list_item(2)], T0)
+    writer.mark_removed(list_item(1)["id"], T1)
+    assert committed_models(db_path) == 2
+    writer.close()

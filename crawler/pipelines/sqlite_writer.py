@@ -1,7 +1,10 @@
 """Write every page the spiders fetch into SQLite through `db.writer.Writer`, and record the run.
 
-One pipeline, one writer, one transaction per page: a crawl killed at any moment leaves a consistent
-database, and the next run simply rewrites what it sees.
+One pipeline, one writer. While further pages wait for the writer, pages are committed in groups (up
+to `WRITE_GROUP_PAGES` pages, at most `WRITE_GROUP_SECONDS` old); as soon as no page waits, the
+group is committed. Each group is one transaction holding its pages' archive rows and models: a
+crawl killed at any moment leaves a consistent database, and the next run simply rewrites what it
+sees.
 
 The writer lives on a single dedicated thread (sqlite3 connections belong to the thread that opened
 them), and a listing page is decoded, normalized and written there, in that order: the reactor
@@ -42,6 +45,10 @@ logger = logging.getLogger(__name__)
 INTERRUPTED_REASONS = ("shutdown", "cancelled")
 # How many failure lines go into crawl_runs.message.
 MESSAGE_MAX_FAILURES = 5
+# A commit costs about as much as writing a 1000-model page: commit pages in groups, but never keep
+# a group (and the write lock) open for long.
+WRITE_GROUP_PAGES = 20
+WRITE_GROUP_SECONDS = 2.0
 
 
 class CardNeed(NamedTuple):
@@ -66,6 +73,9 @@ class SqliteWriterPipeline:
         # Where the writer thread's time goes (decode + normalize, write_page): the benchmark's figures.
         self._normalize_seconds = 0.0
         self._write_seconds = 0.0
+        # Pages handed to the writer thread and pages it has written: each counter has one writer.
+        self._pages_submitted = 0
+        self._pages_written = 0
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -87,7 +97,7 @@ class SqliteWriterPipeline:
     def _start_run(self, kind: str, args: dict, full_listing: bool) -> int:
         from db.writer import Writer
 
-        self.writer = Writer(self.db_path)
+        self.writer = Writer(self.db_path, group_pages=WRITE_GROUP_PAGES, group_seconds=WRITE_GROUP_SECONDS)
         return self.writer.start_run(kind, args, full_listing=full_listing, pid=os.getpid(),
                                      started_at=utc_now_iso())
 
@@ -162,10 +172,12 @@ class SqliteWriterPipeline:
 
     async def _process(self, item: Any) -> None:
         if isinstance(item, ListingPage):
+            self._pages_submitted += 1
             stats, problems, cards = await self._in_thread(self._store_listing, item)
             self._count_page(stats, problems)
             self._request_cards(cards)
         elif isinstance(item, ModelInfo):
+            self._pages_submitted += 1
             stats, model_id, cards = await self._in_thread(self._write_model_info, item)
             self._count_page(stats, [])
             self.stats.set_value("hubcrawl/model_id", model_id)
@@ -183,6 +195,12 @@ class SqliteWriterPipeline:
     def _store_listing(self, item: ListingPage) -> tuple[Any, list[str], list[CardNeed]]:
         """On the writer thread: decode, normalize, write; then which of its models need their card.
         ValueError if the body is not a list."""
+        try:
+            return self._normalize_and_write(item)
+        finally:
+            self._page_written()
+
+    def _normalize_and_write(self, item: ListingPage) -> tuple[Any, list[str], list[CardNeed]]:
         from ingest.listing import normalize_page
 
         started = time.perf_counter()
@@ -224,6 +242,7 @@ class SqliteWriterPipeline:
         from db.card_writer import mark_card_not_modified, write_card
         from ingest.cards import build_card_result
 
+        self.writer.flush()  # the card's transaction must not swallow the open group of pages
         if item.outcome == "not_modified":
             mark_card_not_modified(self.writer.conn, item.model_id, sha=item.sha, fetched_at=item.fetched_at)
             return
@@ -245,6 +264,12 @@ class SqliteWriterPipeline:
         return self.crawler.settings.getbool("HUBCRAWL_CARDS", True)
 
     def _write_model_info(self, item: ModelInfo) -> tuple[Any, str, list[CardNeed]]:
+        try:
+            return self._write_model_info_page(item)
+        finally:
+            self._page_written()
+
+    def _write_model_info_page(self, item: ModelInfo) -> tuple[Any, str, list[CardNeed]]:
         from ingest.listing import normalize_model
 
         facts = normalize_model(item.raw, source_url=item.url, fetched_at=item.fetched_at)
@@ -279,6 +304,12 @@ class SqliteWriterPipeline:
         self.failures.append(line)
         self.stats.inc_value("hubcrawl/errors")
         logger.error(line)
+
+    def _page_written(self) -> None:
+        """On the writer thread, after each page: commit the open group unless more pages wait."""
+        self._pages_written += 1
+        if self._pages_written >= self._pages_submitted:
+            self.writer.flush()
 
     # --- the writer thread --------------------------------------------------------------------------
     def _on_thread(self, function: Any, *args: Any) -> Any:
