@@ -68,10 +68,10 @@ SIGNALS: dict[str, SignalSpec] = {
     for spec in (
         SignalSpec("downloads_30d", "models.downloads", True, "not reported by the Hub"),
         SignalSpec("downloads_all_time", "models.downloads_all_time", True,
-                   "not fetched (expand=downloadsAllTime)"),
+                   "not fetched: needs expand=downloadsAllTime"),
         SignalSpec("likes", "models.likes", True, "not reported by the Hub"),
         SignalSpec("spaces", "models.spaces_count", True,
-                   "not fetched (model info endpoint: hubcrawl recrawl)"),
+                   "not fetched: from the model info endpoint, see hubcrawl recrawl"),
         SignalSpec("card_completeness", "card_sections.path", True, "card not fetched"),
         SignalSpec("eval_results", "eval_results.verified", False, "card not fetched"),
         SignalSpec("license_clarity", "models.license", False, None),
