@@ -322,3 +322,42 @@ CREATE TABLE scores (
 )
 """,
     )
+
+
+@migrations()
+def m005_score_configs(db: Database) -> None:
+    """What every stored breakdown of a config version shares, stored once (scores.breakdown keeps only
+    per-model values, see scoring/breakdown.py), and a view that joins them back: one row per model and
+    signal, for tracing a score in SQL (docs/scoring.md)."""
+    _run(
+        db,
+        """
+CREATE TABLE score_configs (
+    config_version TEXT PRIMARY KEY,
+    -- JSON: version, overall_weights, dimensions[{name, signals[{name, cap, weight, transform,
+    -- sources[], missing}]}], missing_reasons{code: wording}
+    definition TEXT NOT NULL
+);
+CREATE VIEW score_signals AS
+SELECT s.model_id,
+       s.config_version,
+       json_extract(c.definition, '$.dimensions[' || d.key || '].name') AS dimension,
+       json_extract(c.definition, '$.dimensions[' || d.key || '].signals[' || sig.key || '].name') AS signal,
+       json_extract(sig.value, '$[0]') AS raw,
+       json_extract(c.definition, '$.dimensions[' || d.key || '].signals[' || sig.key || '].cap') AS cap,
+       json_extract(sig.value, '$[1]') AS transformed,
+       json_extract(c.definition, '$.dimensions[' || d.key || '].signals[' || sig.key || '].weight')
+           AS weight,
+       json_extract(sig.value, '$[2]') AS weight_used,
+       json_extract(sig.value, '$[3]') AS contribution,
+       json_extract(c.definition, '$.dimensions[' || d.key || '].signals[' || sig.key || '].sources['
+                    || ifnull(json_extract(sig.value, '$[6]'), 0) || ']') AS source,
+       CASE json_type(sig.value, '$[4]') WHEN 'integer' THEN json_extract(s.breakdown, '$[2]')
+            WHEN 'text' THEN json_extract(sig.value, '$[4]') END AS fetched_at,
+       json_extract(c.definition, '$.missing_reasons.' || json_extract(sig.value, '$[5]')) AS missing
+FROM scores s
+JOIN score_configs c ON c.config_version = s.config_version,
+     json_each(s.breakdown, '$[4]') AS d,
+     json_each(d.value) AS sig
+""",
+    )

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pages.format import hub_url, is_missing, round_score
+from scoring.breakdown import load_breakdown
 
 DIMENSIONS = ("adoption", "quality", "ecosystem", "momentum")
 
@@ -328,12 +329,13 @@ def _parse_signal(raw: dict[str, Any]) -> Signal:
     )
 
 
-def parse_breakdown(text: str | None) -> Breakdown | None:
-    """The stored breakdown JSON (contract in docs/pages.md); None when absent or unreadable."""
+def parse_breakdown(text: str | dict[str, Any] | None) -> Breakdown | None:
+    """A breakdown in the contract shape (docs/pages.md), as a dict (what scoring.breakdown.load_breakdown
+    returns) or JSON text; None when absent or unreadable."""
     if not text:
         return None
     try:
-        data = json.loads(text)
+        data = json.loads(text) if isinstance(text, str) else text
     except ValueError:
         return None
     if not isinstance(data, dict):
@@ -505,7 +507,8 @@ def load_model(conn: sqlite3.Connection, model_id: str, *, ranks: RankTable | No
         raise UnknownModelError(model_id, suggest_model_ids(conn, model_id))
     fetched_at, api = model["fetched_at"], model["facts_source"]
     score_row = _row(conn, "SELECT * FROM scores WHERE model_id = ?", (model_id,))
-    breakdown = parse_breakdown(score_row["breakdown"]) if score_row else None
+    # scores.breakdown is stored compactly: scoring expands it into the contract shape.
+    breakdown = parse_breakdown(load_breakdown(conn, model_id)) if score_row else None
     card = _row(conn, "SELECT status, source_url, fetched_at FROM cards WHERE model_id = ?", (model_id,))
     capabilities = _capabilities(conn, model_id)
     derivatives = _derivatives(conn, model_id, model)

@@ -1,43 +1,51 @@
-"""Build the per-model breakdown JSON (the contract read by pages/ and `hubcrawl explain`).
+"""The per-model score breakdown: stored compactly, expanded on read into the contract pages/ and
+`hubcrawl explain` consume.
 
-Shape (compact JSON, keys in this order):
+What is the same for every model of a config version (names, caps, weights, sources, the wording of
+missing reasons) is stored once, in table `score_configs` (column `definition`, JSON of
+`config_definition()`). `scores.breakdown` keeps only what varies per model, as a JSON array:
 
-    {"config_version", "as_of",
-     "overall": {"score", "weights", "weights_used"},
-     "dimensions": {<name>: {"score", "signals": [{"name", "raw", "cap", "transformed", "weight",
-                                                  "weight_used", "contribution", "source", "fetched_at",
-                                                  ["missing"]}, ...], ["missing"]}}}
+    [config_version, as_of, model_fetched_at,
+     [overall weight_used per dimension, in config order; null when the dimension has no score],
+     [per dimension, in config order:
+        [per signal, in config order:
+           [raw, transformed, weight_used, contribution, fetched, (missing code), (source index)]]]]
 
-Speed: a million models times ~17 signals is too many dicts for json.dumps. But a signal's JSON text is
-fully determined by a few small codes (its raw value, which signals of the dimension are present, the
-source variant, the fetch time), and those repeat a lot: each distinct combination is formatted once and
-the text is shared. Each model's JSON is then one str.join of shared fragments.
+`fetched` is 0 for "the model's fetched_at" (item 2), null when unknown, else the timestamp itself. The
+6th item is the missing-reason code (a key of `definition.missing_reasons`) when raw is null, else null or
+absent; the 7th, when present, indexes the signal's `sources` (absent: the first). A dimension stored as
+`[]` has no signals to show: the model has no history (only momentum can be hidden). Dimension and overall
+scores are the `scores` columns of the same row. `load_breakdown()` rebuilds the contract dict from these
+stored values; nothing is recomputed.
+
+Speed: a signal's text is fully determined by a few small codes (its raw value, which signals of the
+dimension are present, the source variant, the fetch time), and those repeat a lot: each distinct
+combination is formatted once and the text is shared. Each model's JSON is then one str.join of shared
+fragments.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+import sqlite3
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
 from scoring.compute import DimensionScores, ScoreTable
+from scoring.config import ScoringConfig
 from scoring.inputs import NO_TIME, SOURCE_VARIANTS, ScoringInputs
-from scoring.signals import HISTORY_MISSING_REASON, SIGNALS
+from scoring.signals import HISTORY_MISSING_REASON, MISSING_REASONS, NO_SIGNAL_REASON, SIGNALS
 
-NO_SIGNAL_REASON = "none of this dimension's signals is available"
-
-
+SAME_AS_MODEL = -2  # fetch-time key of a signal fetched with the model row (stored as 0)
 def json_number(value: float, integer: bool = False) -> str:
     """A rounded float as JSON text; NaN (missing) is `null`. Counts render without decimals."""
     if value != value:  # NaN
         return "null"
     return str(int(value)) if integer else repr(float(value))
-
-
-def _cap_text(cap: float) -> str:
-    return str(int(cap)) if cap.is_integer() else repr(cap)
 
 
 @dataclass
@@ -89,100 +97,219 @@ def _codes(values: np.ndarray) -> tuple[np.ndarray, int]:
     return inverse.reshape(-1).astype(np.int64), len(unique)
 
 
+def _fetch_keys(inputs: ScoringInputs, name: str) -> np.ndarray:
+    """Timestamp codes of a signal, SAME_AS_MODEL where it equals the model's own fetched_at."""
+    fetched = inputs.fetched[name]
+    if inputs.model_fetched is None:
+        return fetched
+    return np.where((fetched == inputs.model_fetched) & (fetched != NO_TIME), SAME_AS_MODEL, fetched)
+
+
 def _signal_fragments(dim: DimensionScores, j: int, inputs: ScoringInputs, n_times: int,
                       hidden: np.ndarray) -> Shared:
-    """The signal's JSON text per model; empty for `hidden` models (momentum without history)."""
+    """The signal's compact JSON per model; empty for `hidden` models (momentum without history)."""
     signal = dim.config.signals[j]
     spec = SIGNALS[signal.name]
     raw = dim.raw[:, j]
-    fetched = inputs.fetched[signal.name]
+    fetched = _fetch_keys(inputs, signal.name)
     variant = inputs.variant[signal.name]
     raw_code, _ = _codes(raw)
     patterns = 1 << len(dim.config.signals)
-    keys = (((raw_code * patterns + dim.pattern) * 2 + variant) * (n_times + 1) + (fetched + 1)) * 2 + hidden
-    sources = (spec.source, *SOURCE_VARIANTS.get(signal.name, ()))
-    head = f'{{"name":{json.dumps(signal.name)},"raw":'
-    weight = json_number(signal.weight)
-    cap = _cap_text(signal.cap)
+    keys = (((raw_code * patterns + dim.pattern) * 2 + variant) * (n_times + 2) + (fetched + 2)) * 2 + hidden
     separator = "," if j else ""
+    missing_code = json.dumps(spec.missing or "unavailable")
 
     def render(row: int) -> str:
         if hidden[row]:
             return ""
         time_code = int(fetched[row])
         missing = raw[row] != raw[row]
+        when = ("null" if time_code == NO_TIME or missing
+                else "0" if time_code == SAME_AS_MODEL else json.dumps(inputs.timestamps.values[time_code]))
         parts = [
-            separator, head, json_number(raw[row], spec.integer),
-            ',"cap":', cap,
-            ',"transformed":', json_number(dim.transformed[row, j]),
-            ',"weight":', weight,
-            ',"weight_used":', json_number(dim.weight_used[row, j]),
-            ',"contribution":', json_number(dim.contribution[row, j]),
-            ',"source":', json.dumps(sources[int(variant[row])]),
-            ',"fetched_at":', "null" if time_code == NO_TIME or missing
-            else json.dumps(inputs.timestamps.values[time_code]),
+            separator, "[", json_number(raw[row], spec.integer),
+            ",", json_number(dim.transformed[row, j]),
+            ",", json_number(dim.weight_used[row, j]),
+            ",", json_number(dim.contribution[row, j]),
+            ",", when,
         ]
         if missing:
-            reason = HISTORY_MISSING_REASON if spec.needs_history and not inputs.has_history[row] \
-                else spec.missing_reason or "not available"
-            parts += [',"missing":', json.dumps(reason)]
-        parts.append("}")
+            parts += [",", missing_code]
+        if variant[row]:
+            parts += ["" if missing else ",null", ",", str(int(variant[row]))]
+        parts.append("]")
         return "".join(parts)
 
     return _shared(keys, render)
 
 
 def _dimension_columns(dim: DimensionScores, inputs: ScoringInputs, first: bool) -> list[np.ndarray]:
-    """[head, signal fragments..., tail] columns for one dimension."""
-    name = json.dumps(dim.config.name)
-    lead = "" if first else ","
-    score_code, _ = _codes(dim.score)
-    history_needed = dim.config.name == "momentum"
-
-    def head(row: int) -> str:
-        score = dim.score[row]
-        if history_needed and not inputs.has_history[row]:
-            reason = json.dumps(HISTORY_MISSING_REASON)
-            return f'{lead}{name}:{{"score":null,"signals":[],"missing":{reason}}}'
-        return f'{lead}{name}:{{"score":{json_number(score)},"signals":['
-
+    """[signal fragments...] columns for one dimension, with its brackets."""
+    history_needed = any(SIGNALS[s.name].needs_history for s in dim.config.signals)
     no_history = ~inputs.has_history if history_needed else np.zeros(inputs.size, dtype=bool)
     n_times = len(inputs.timestamps.values)
-    parts = [_shared(score_code * 2 + no_history, head)]
-    parts += [_signal_fragments(dim, j, inputs, n_times, no_history) for j in range(len(dim.config.signals))]
-    tail_missing = f'],"missing":{json.dumps(NO_SIGNAL_REASON)}}}'
-    tails = np.array(["]}", tail_missing, "", ""], dtype=object)
-    parts.append(Shared(tails, np.isnan(dim.score) + 2 * no_history))
-    return _merge(parts)
+    parts = [_signal_fragments(dim, j, inputs, n_times, no_history) for j in range(len(dim.config.signals))]
+    opening = Shared(np.array(["[" if first else ",["], dtype=object), np.zeros(inputs.size, dtype=np.int64))
+    closing = Shared(np.array(["]"], dtype=object), np.zeros(inputs.size, dtype=np.int64))
+    return _merge([opening, *parts, closing])
 
 
-def _overall_columns(table: ScoreTable) -> list[np.ndarray]:
-    config = table.config
-    names = [d.config.name for d in table.dimensions]
-    weights = ",".join(f"{json.dumps(k)}:{json_number(v)}" for k, v in config.overall_weights.items())
-    prefix = (f'{{"config_version":{json.dumps(config.version)},"as_of":{json.dumps(table.inputs.as_of)},'
-              f'"overall":{{"score":')
-    overall_code, _ = _codes(table.overall)
-    scores = _shared(overall_code, lambda row: prefix + json_number(table.overall[row]))
+def _head_column(table: ScoreTable) -> np.ndarray:
+    """'[version, as_of, model_fetched_at, [overall weights_used], [' per model."""
+    inputs = table.inputs
+    prefix = f"[{json.dumps(table.config.version)},{json.dumps(inputs.as_of)},"
+    model_fetched = inputs.model_fetched if inputs.model_fetched is not None \
+        else np.full(inputs.size, NO_TIME, dtype=np.int64)
+    n_dims = len(table.dimensions)
+    keys = (model_fetched + 1) * (1 << n_dims) + table.overall_pattern
 
-    def weights_used(row: int) -> str:
-        used = ",".join(f"{json.dumps(name)}:{json_number(table.overall_weights_used[row, d])}"
-                        for d, name in enumerate(names) if table.overall_pattern[row] >> d & 1)
-        return f',"weights":{{{weights}}},"weights_used":{{{used}}}}},"dimensions":{{'
+    def render(row: int) -> str:
+        code = int(model_fetched[row])
+        fetched = json.dumps(inputs.timestamps.values[code]) if code != NO_TIME else "null"
+        used = ",".join(json_number(table.overall_weights_used[row, d])
+                        if table.overall_pattern[row] >> d & 1 else "null" for d in range(n_dims))
+        return f"{prefix}{fetched},[{used}],["
 
-    return [scores.column(), _shared(table.overall_pattern, weights_used).column()]
+    return _shared(keys, render).column()
 
 
 def breakdown_columns(table: ScoreTable) -> list[np.ndarray]:
-    """Columns of JSON fragments; joining a row's fragments (then "}}") gives its breakdown."""
-    columns = _overall_columns(table)
+    """Columns of JSON fragments; joining a row's fragments (then "]]") gives its stored breakdown."""
+    columns = [_head_column(table)]
     for d, dim in enumerate(table.dimensions):
         columns.extend(_dimension_columns(dim, table.inputs, first=d == 0))
     return columns
 
 
 def iter_breakdowns(table: ScoreTable) -> Iterator[str]:
-    """Each model's breakdown JSON, in model order."""
+    """Each model's stored (compact) breakdown JSON, in model order."""
     columns = breakdown_columns(table)
     for parts in zip(*columns, strict=True):
-        yield "".join(parts) + "}}"
+        yield "".join(parts) + "]]"
+
+
+# --- the config, stored once per version -------------------------------------------------------------------
+
+def _number(value: float) -> float | int:
+    """Caps that are whole numbers read as integers (10000000, not 10000000.0), as in the contract."""
+    return int(value) if float(value).is_integer() else value
+
+
+def config_definition(config: ScoringConfig) -> dict[str, Any]:
+    """Everything a breakdown shares across the models of one config version."""
+    return {
+        "version": config.version,
+        "overall_weights": dict(config.overall_weights),
+        "dimensions": [
+            {"name": dim.name,
+             "signals": [{"name": s.name, "cap": _number(s.cap), "weight": s.weight, "transform": s.transform,
+                          "sources": [SIGNALS[s.name].source, *SOURCE_VARIANTS.get(s.name, ())],
+                          "missing": SIGNALS[s.name].missing}
+                         for s in dim.signals]}
+            for dim in config.dimensions
+        ],
+        "missing_reasons": {**MISSING_REASONS, "history": HISTORY_MISSING_REASON,
+                            "no_signal": NO_SIGNAL_REASON},
+    }
+
+
+def store_config(conn: sqlite3.Connection, config: ScoringConfig) -> None:
+    """Record the config's shared breakdown parts (replacing an earlier definition of the same version:
+    every score of that version is rewritten in the same transaction)."""
+    definition = json.dumps(config_definition(config), separators=(",", ":"), ensure_ascii=False)
+    conn.execute(
+        "INSERT INTO score_configs (config_version, definition) VALUES (?, ?) "
+        "ON CONFLICT (config_version) DO UPDATE SET definition = excluded.definition "
+        "WHERE definition IS NOT excluded.definition",
+        (config.version, definition),
+    )
+
+
+@lru_cache(maxsize=8)
+def _parse_definition(text: str) -> dict[str, Any]:
+    return json.loads(text)
+
+
+# --- expansion into the contract ----------------------------------------------------------------------------
+
+_ROW_SQL = ("SELECT s.breakdown, s.overall, s.adoption, s.quality, s.ecosystem, s.momentum, c.definition "
+            "FROM scores s LEFT JOIN score_configs c ON c.config_version = s.config_version ")
+_DIMENSION_COLUMNS = ("adoption", "quality", "ecosystem", "momentum")
+
+
+def load_breakdown(conn: sqlite3.Connection, model_id: str) -> dict[str, Any] | None:
+    """The breakdown of one model in the contract shape (docs/scoring.md), or None when not scored."""
+    row = conn.execute(_ROW_SQL + "WHERE s.model_id = ?", (model_id,)).fetchone()
+    return _expand_row(row) if row is not None else None
+
+
+def load_breakdowns(conn: sqlite3.Connection, model_ids: list[str]) -> dict[str, dict[str, Any] | None]:
+    """load_breakdown for several models at once: {model_id: breakdown}, models not scored omitted."""
+    found: dict[str, dict[str, Any] | None] = {}
+    for start in range(0, len(model_ids), 500):  # stay under SQLite's bound-parameter limit
+        chunk = model_ids[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        for model_id, *row in conn.execute(
+                f"SELECT s.model_id, {_ROW_SQL[7:]} WHERE s.model_id IN ({marks})", chunk):
+            found[model_id] = _expand_row(tuple(row))
+    return found
+
+
+def _expand_row(row: tuple) -> dict[str, Any] | None:
+    text, overall, *dimension_scores, definition = row
+    stored = json.loads(text)
+    if isinstance(stored, dict):  # a full breakdown written by an older scorer (or a test fixture)
+        return stored
+    if definition is None:
+        return None  # the config it refers to is unknown: nothing trustworthy to show
+    scores = dict(zip(_DIMENSION_COLUMNS, dimension_scores, strict=True))
+    return expand_breakdown(stored, _parse_definition(definition), overall, scores)
+
+
+def expand_breakdown(stored: list, definition: Mapping[str, Any], overall: float,
+                     dimension_scores: Mapping[str, float | None]) -> dict[str, Any]:
+    """The contract dict from a stored compact breakdown, its config definition and the row's scores."""
+    version, as_of, model_fetched, weights_used, dimensions = stored
+    reasons = definition["missing_reasons"]
+    dims = definition["dimensions"]
+    expanded: dict[str, Any] = {}
+    for dim, signals in zip(dims, dimensions, strict=True):
+        score = dimension_scores.get(dim["name"])
+        if not signals:
+            expanded[dim["name"]] = {"score": score, "signals": [], "missing": reasons["history"]}
+            continue
+        entry: dict[str, Any] = {
+            "score": score,
+            "signals": [_expand_signal(spec, values, model_fetched, reasons)
+                        for spec, values in zip(dim["signals"], signals, strict=True)],
+        }
+        if score is None:
+            entry["missing"] = reasons["no_signal"]
+        expanded[dim["name"]] = entry
+    return {
+        "config_version": version,
+        "as_of": as_of,
+        "overall": {
+            "score": overall,
+            "weights": dict(definition["overall_weights"]),
+            "weights_used": {dim["name"]: used for dim, used in zip(dims, weights_used, strict=True)
+                             if used is not None},
+        },
+        "dimensions": expanded,
+    }
+
+
+def _expand_signal(spec: Mapping[str, Any], values: list, model_fetched: str | None,
+                   reasons: Mapping[str, str]) -> dict[str, Any]:
+    raw, transformed, weight_used, contribution, fetched, *rest = values
+    missing = rest[0] if rest else None
+    variant = rest[1] if len(rest) > 1 else 0
+    signal = {
+        "name": spec["name"], "raw": raw, "cap": spec["cap"], "transformed": transformed,
+        "weight": spec["weight"], "weight_used": weight_used, "contribution": contribution,
+        "source": spec["sources"][variant],
+        "fetched_at": model_fetched if fetched == 0 else fetched,
+    }
+    if missing is not None:
+        signal["missing"] = reasons[missing]
+    return signal

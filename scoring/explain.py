@@ -10,6 +10,8 @@ import json
 import sqlite3
 from typing import Any
 
+from scoring.breakdown import load_breakdown
+
 MISSING = "—"
 
 _SCORE_COLUMNS = ("model_id", "config_version", "computed_at", "overall", "adoption", "quality", "ecosystem",
@@ -17,7 +19,8 @@ _SCORE_COLUMNS = ("model_id", "config_version", "computed_at", "overall", "adopt
 
 
 def load_score(conn: sqlite3.Connection, model_id: str) -> dict[str, Any] | None:
-    """The scores row of a model (breakdown parsed) plus its task; None when it was not scored."""
+    """The scores row of a model plus its task, the breakdown expanded into the contract shape (the
+    stored row keeps it compact, see scoring/breakdown.py); None when it was not scored."""
     row = conn.execute(
         f"SELECT {', '.join('s.' + c for c in _SCORE_COLUMNS)}, m.pipeline_tag "
         "FROM scores s JOIN models m ON m.model_id = s.model_id WHERE s.model_id = ?",
@@ -26,7 +29,7 @@ def load_score(conn: sqlite3.Connection, model_id: str) -> dict[str, Any] | None
     if row is None:
         return None
     record = dict(zip((*_SCORE_COLUMNS, "task"), row, strict=True))
-    record["breakdown"] = json.loads(record["breakdown"])
+    record["breakdown"] = load_breakdown(conn, model_id)
     return record
 
 

@@ -60,6 +60,9 @@ class ScoringInputs:
     variant: dict[str, np.ndarray]  # signal -> index into SOURCE_VARIANTS[signal] (0 = the default source)
     has_history: np.ndarray  # bool: at least two snapshots
     timestamps: Timestamps
+    # models.fetched_at codes: most signals were fetched with the model row, and the stored breakdown
+    # writes such times as 0 ("the model's fetched_at") instead of repeating the string. None: unknown.
+    model_fetched: np.ndarray | None = None
 
     @property
     def size(self) -> int:
@@ -137,6 +140,7 @@ def load_inputs(conn: sqlite3.Connection) -> ScoringInputs:
         variant={},
         has_history=np.zeros(n, dtype=bool),
         timestamps=stamps,
+        model_fetched=model_fetched,
     )
     (downloads, all_time, likes, spaces, license_clarity, params_documented, safetensors, has_library,
      library_bit, warm) = columns[3:]

@@ -16,8 +16,12 @@ class SignalSpec:
     name: str
     source: str  # the table.column (or rule) the raw value comes from, shown in every breakdown
     integer: bool  # raw values are counts (rendered without decimals)
-    missing_reason: str | None  # why the signal can be absent; None when it is always present
+    missing: str | None  # code (MISSING_REASONS) of why the signal can be absent; None: always present
     needs_history: bool = False  # momentum signals: need two snapshots
+
+    @property
+    def missing_reason(self) -> str | None:
+        return MISSING_REASONS[self.missing] if self.missing is not None else None
 
 
 # Topic -> keywords matched case-insensitively as substrings of card section paths ("Uses > Direct Use").
@@ -61,19 +65,27 @@ INTEGRATION_TAGS = (
     "text-embeddings-inference",
 )
 
-# Sources and reasons are short on purpose: they are repeated in every model's stored breakdown (a
-# million rows), so every byte costs write time. docs/scoring.md explains each one in full.
+# Why a value can be missing, by code. The stored breakdown keeps only the code; the wording is stored once
+# per config version (table score_configs) and expanded on read. "hub" is the wording of the pages table.
+MISSING_REASONS: dict[str, str] = {
+    "hub": "not reported by the Hub",
+    "recrawl": "not fetched: from the model info endpoint, see hubcrawl recrawl",
+    "card": "card not fetched",
+    "snapshot_downloads": "a snapshot lacks downloads",
+    "snapshot_likes": "a snapshot lacks likes",
+    "unavailable": "not available",
+}
+
 SIGNALS: dict[str, SignalSpec] = {
     spec.name: spec
     for spec in (
-        SignalSpec("downloads_30d", "models.downloads", True, "not reported by the Hub"),
-        SignalSpec("downloads_all_time", "models.downloads_all_time", True,
-                   "not fetched: needs expand=downloadsAllTime"),
-        SignalSpec("likes", "models.likes", True, "not reported by the Hub"),
-        SignalSpec("spaces", "models.spaces_count", True,
-                   "not fetched: from the model info endpoint, see hubcrawl recrawl"),
-        SignalSpec("card_completeness", "card_sections.path", True, "card not fetched"),
-        SignalSpec("eval_results", "eval_results.verified", False, "card not fetched"),
+        SignalSpec("downloads_30d", "models.downloads", True, "hub"),
+        # The crawler asks for downloadsAllTime in listings and model info: when absent, the Hub did not say.
+        SignalSpec("downloads_all_time", "models.downloads_all_time", True, "hub"),
+        SignalSpec("likes", "models.likes", True, "hub"),
+        SignalSpec("spaces", "models.spaces_count", True, "recrawl"),
+        SignalSpec("card_completeness", "card_sections.path", True, "card"),
+        SignalSpec("eval_results", "eval_results.verified", False, "card"),
         SignalSpec("license_clarity", "models.license", False, None),
         SignalSpec("safetensors", "models.params_source, tags", True, None),
         SignalSpec("params_documented", "models.params", True, None),
@@ -82,9 +94,9 @@ SIGNALS: dict[str, SignalSpec] = {
         SignalSpec("quantized", "model_edges", True, None),
         SignalSpec("merges", "model_edges", True, None),
         SignalSpec("integrations", "models.library_name, tags, models.inference", True, None),
-        SignalSpec("downloads_growth", "snapshots.downloads", False, "a snapshot lacks downloads",
+        SignalSpec("downloads_growth", "snapshots.downloads", False, "snapshot_downloads",
                    needs_history=True),
-        SignalSpec("likes_growth", "snapshots.likes", False, "a snapshot lacks likes", needs_history=True),
+        SignalSpec("likes_growth", "snapshots.likes", False, "snapshot_likes", needs_history=True),
     )
 }
 
@@ -92,4 +104,5 @@ RELATION_SIGNALS = {
     "finetunes": "finetune", "adapters": "adapter", "quantized": "quantized", "merges": "merge",
 }
 
-HISTORY_MISSING_REASON = "needs at least 2 snapshots"
+HISTORY_MISSING_REASON = "needs at least 2 snapshots"  # a dimension of history signals, without history
+NO_SIGNAL_REASON = "none of this dimension's signals is available"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from scoring.breakdown import iter_breakdowns
+from scoring.breakdown import iter_breakdowns, store_config
 from scoring.compute import ScoreTable, compute_scores
 from scoring.config import ScoringConfig, load_config
 from scoring.inputs import load_inputs
@@ -27,13 +27,16 @@ _COLUMNS = ("model_id", "config_version", "computed_at", "overall", "adoption", 
             "momentum", "percentile_global", "percentile_task", "breakdown")
 # An upsert rewrites each row in place: cheaper than DELETE-all + INSERT, which frees and reallocates
 # every page of a multi-gigabyte table. Rows whose content is unchanged are not rewritten at all (the
-# breakdown holds the config version, as-of time and every score; only the percentiles are outside it).
+# breakdown holds the config version, as-of time and every signal's numbers; the scores and percentiles are
+# compared too).
 UPSERT_SQL = (
     f"INSERT INTO scores ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))}) "
     "ON CONFLICT (model_id) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS[1:])
     + " WHERE scores.breakdown IS NOT excluded.breakdown"
-    " OR scores.percentile_global IS NOT excluded.percentile_global"
+    " OR scores.overall IS NOT excluded.overall"
+    + "".join(f" OR scores.{c} IS NOT excluded.{c}" for c in ("adoption", "quality", "ecosystem", "momentum"))
+    + " OR scores.percentile_global IS NOT excluded.percentile_global"
     " OR scores.percentile_task IS NOT excluded.percentile_task"
 )
 STORED_DIMENSIONS = ("adoption", "quality", "ecosystem", "momentum")
@@ -80,6 +83,7 @@ def write_scores(conn: sqlite3.Connection, table: ScoreTable) -> None:
     scored = set(table.inputs.model_ids)
     stale = [(m,) for (m,) in conn.execute("SELECT model_id FROM scores") if m not in scored]
     with conn:
+        store_config(conn, table.config)
         conn.executemany("DELETE FROM scores WHERE model_id = ?", stale)
         conn.executemany(UPSERT_SQL, score_rows(table))
 

@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from db.connection import connect
+from scoring.breakdown import load_breakdown
 from scoring.compute import compute_scores, percentile_ranks
 from scoring.config import load_config
 from scoring.inputs import NO_TIME, ScoringInputs, Timestamps, load_inputs
@@ -33,14 +34,17 @@ def openssf(value: float, cap: float) -> float:
 
 
 def scored(db_path) -> dict[str, dict]:
-    """Score the database; return each model's scores row, breakdown parsed."""
+    """Score the database; return each model's scores row, breakdown expanded (load_breakdown) and the
+    stored text kept as row["stored"]."""
     score_database(db_path)
     conn = connect(db_path)
     conn.row_factory = lambda cursor, row: {c[0]: v for c, v in zip(cursor.description, row, strict=True)}
     rows = conn.execute("SELECT * FROM scores ORDER BY model_id").fetchall()
-    conn.close()
+    conn.row_factory = None
     for row in rows:
-        row["breakdown"] = json.loads(row["breakdown"])
+        row["stored"] = row["breakdown"]
+        row["breakdown"] = load_breakdown(conn, row["model_id"])
+    conn.close()
     return {row["model_id"]: row for row in rows}
 
 
@@ -225,7 +229,7 @@ def test_scoring_twice_gives_byte_identical_rows_and_records_the_config(db_path)
     for row in first:
         assert row[1] == CONFIG.version
         assert row[2] == "2026-11-05T06:00:00Z"  # computed_at: the latest fetched_at, not the wall clock
-        assert json.loads(row[10])["config_version"] == CONFIG.version
+        assert json.loads(row[10])[0] == CONFIG.version  # the stored compact form starts with it
 
 
 def test_percentiles_within_task_and_globally(db_path):
@@ -439,3 +443,92 @@ def test_a_database_without_models_scores_nothing(db_path):
     summary = score_database(db_path)
     assert summary.models == 0 and summary.as_of is None
     assert scored(db_path) == {}
+
+
+# --- compact storage, expanded on read ---------------------------------------------------------------------
+
+def _varied_db(db_path):
+    """Models exercising every kind of breakdown entry: missing signals, API-sourced derivative counts,
+    signals fetched at another time than the model row, and momentum with and without history."""
+    db = f.new_db(db_path)
+    f.add_model(db, "org/base", downloads_all_time=None, spaces_count=None, tags=["safetensors"])
+    f.add_card(db, "org/base", sections=[("Uses", "t")])
+    db["model_children"].insert_all([{"model_id": "org/base", "relation": "quantized", "count": 40,
+                                      "source": "api", "fetched_at": "2026-10-30T06:00:00Z"}])
+    f.add_model(db, "org/tune", downloads=None, fetched_at="2026-10-31T06:00:00Z")
+    f.add_edge(db, "org/tune", "org/base", "finetune")
+    f.add_snapshot(db, "org/tune", "2026-10-01T06:00:00Z", downloads=10, likes=None)
+    f.add_snapshot(db, "org/tune", "2026-11-01T06:00:00Z", downloads=30, likes=2)
+    db.conn.commit()
+    return scored(db_path)
+
+
+def test_stored_breakdown_is_compact_and_expands_to_the_contract(db_path):
+    rows = _varied_db(db_path)
+    for row in rows.values():
+        expanded = json.dumps(row["breakdown"], separators=(",", ":"))
+        assert len(row["stored"]) * 3 < len(expanded)  # names, caps, weights and wording are not repeated
+        assert row["breakdown"]["config_version"] == CONFIG.version
+        assert row["breakdown"]["overall"]["score"] == row["overall"]
+        for name, dim in row["breakdown"]["dimensions"].items():
+            assert dim["score"] == row[name]
+    base, tune = rows["org/base"], rows["org/tune"]
+    assert signal(base, "adoption", "downloads_all_time")["missing"] == "not reported by the Hub"
+    assert signal(base, "ecosystem", "quantized")["source"] == "model_children"
+    assert signal(base, "ecosystem", "quantized")["fetched_at"] == "2026-10-30T06:00:00Z"
+    assert signal(tune, "adoption", "downloads_30d")["fetched_at"] is None
+    assert signal(tune, "adoption", "likes")["fetched_at"] == "2026-10-31T06:00:00Z"
+    assert signal(tune, "momentum", "likes_growth")["missing"] == SIGNALS["likes_growth"].missing_reason
+    assert base["breakdown"]["dimensions"]["momentum"]["missing"] == "needs at least 2 snapshots"
+
+
+def test_the_wording_of_a_missing_download_count_matches_the_pages_table():
+    from pages.data import NOT_REPORTED
+
+    assert SIGNALS["downloads_all_time"].missing_reason == NOT_REPORTED
+    assert SIGNALS["downloads_30d"].missing_reason == NOT_REPORTED
+
+
+def test_score_signals_view_traces_every_signal_in_sql(db_path):
+    rows = _varied_db(db_path)
+    conn = connect(db_path)
+    conn.row_factory = lambda cursor, row: {c[0]: v for c, v in zip(cursor.description, row, strict=True)}
+    view = conn.execute("SELECT * FROM score_signals").fetchall()
+    conn.close()
+    expected = [
+        {"model_id": model_id, "config_version": row["breakdown"]["config_version"], "dimension": dim_name,
+         "signal": s["name"], "raw": s["raw"], "cap": s["cap"], "transformed": s["transformed"],
+         "weight": s["weight"], "weight_used": s["weight_used"], "contribution": s["contribution"],
+         "source": s["source"], "fetched_at": s["fetched_at"], "missing": s.get("missing")}
+        for model_id, row in rows.items()
+        for dim_name, dim in row["breakdown"]["dimensions"].items()
+        for s in dim["signals"]
+    ]
+    key = lambda r: (r["model_id"], r["dimension"], r["signal"])  # noqa: E731
+    assert sorted(view, key=key) == sorted(expected, key=key)
+    # One row per model and shown signal: momentum only for the model with history.
+    shown = sum(len(d.signals) for d in CONFIG.dimensions)
+    assert len(view) == 2 * shown - len(CONFIG.dimensions[-1].signals)
+
+
+def test_load_breakdown_none_when_not_scored_and_batch_agrees(db_path):
+    from scoring.breakdown import load_breakdowns
+
+    rows = _varied_db(db_path)
+    conn = connect(db_path)
+    assert load_breakdown(conn, "org/never-scored") is None
+    batch = load_breakdowns(conn, ["org/base", "org/tune", "org/never-scored"])
+    conn.close()
+    assert batch == {m: r["breakdown"] for m, r in rows.items()}
+
+
+def test_the_config_is_stored_once_per_version(db_path):
+    _varied_db(db_path)
+    score_database(db_path)
+    conn = connect(db_path)
+    stored = conn.execute("SELECT config_version, definition FROM score_configs").fetchall()
+    conn.close()
+    assert [v for v, _ in stored] == [CONFIG.version]
+    definition = json.loads(stored[0][1])
+    assert [d["name"] for d in definition["dimensions"]] == [d.name for d in CONFIG.dimensions]
+    assert definition["dimensions"][0]["signals"][0]["weight"] == CONFIG.dimensions[0].signals[0].weight
