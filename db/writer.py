@@ -46,9 +46,16 @@ ARCHIVE_ZLIB_LEVEL = 1
 # Page cache for the writer's connection (negative = KiB): the tags index of a 100k-model crawl
 # stays in memory instead of being re-read for every page.
 WRITER_CACHE_KIB = 64 * 1024
+# Page cache while building the tags index at the end of a first crawl (see _restore_tag_index).
+INDEX_BUILD_CACHE_KIB = 8 * 1024
 # Checkpoint the WAL every 16k pages (64 MiB) rather than every 1k: a listing page touches
 # thousands of B-tree pages, so the default would checkpoint (and fsync) on almost every page.
 WAL_AUTOCHECKPOINT_PAGES = 16_000
+
+# The index on tags(tag), dropped while a first crawl fills an empty tags table and built once at the
+# end: maintaining it row by row costs more than building it from the finished table (m001_core).
+TAG_INDEX = "tags_tag"
+_CREATE_TAG_INDEX = f"CREATE INDEX IF NOT EXISTS {TAG_INDEX} ON tags(tag)"
 
 # Columns of crawl_runs that add_run_counters and finish_run may touch (names go into SQL).
 RUN_COUNTERS = frozenset(
@@ -141,9 +148,12 @@ class Writer:
         self.group_seconds = group_seconds
         self._grouped_pages = 0  # pages written in the open group transaction
         self._group_started = 0.0
+        self._tag_index_dropped: bool | None = None  # decided at the first page
+        self._ensure_tag_index()  # a first crawl killed before its end leaves it missing
 
     def close(self) -> None:
         self.flush()
+        self._restore_tag_index()
         self.conn.close()
 
     def flush(self) -> None:
@@ -191,6 +201,7 @@ class Writer:
     ) -> None:
         """Close a run. `counters` are final totals: they replace the stored values they name."""
         _check_counter_names(counters)
+        self._restore_tag_index()
         assignments = "".join(f", {name} = ?" for name in counters)
         with self._transaction() as conn:
             conn.execute(
@@ -234,6 +245,8 @@ class Writer:
         if not self.conn.in_transaction:
             self.conn.execute("BEGIN IMMEDIATE")
             self._grouped_pages, self._group_started = 0, time.monotonic()
+        if self._tag_index_dropped is None:
+            self._tag_index_dropped = self._drop_tag_index_if_no_tags()
         self.conn.execute("SAVEPOINT page")
         try:
             yield self.conn
@@ -275,6 +288,37 @@ class Writer:
                 totals.seen + stats.seen, totals.new + stats.new, totals.changed + stats.changed,
             )
         return totals, problems
+
+    # ---- the tags index during a first crawl ------------------------------------------------
+
+    def _drop_tag_index_if_no_tags(self) -> bool:
+        """In the open transaction: drop the tags index when the table is empty (a first crawl)."""
+        if self.conn.execute("SELECT 1 FROM tags LIMIT 1").fetchone() is not None:
+            return False
+        self.conn.execute(f"DROP INDEX IF EXISTS {TAG_INDEX}")
+        return True
+
+    def _restore_tag_index(self) -> None:
+        if self._tag_index_dropped:
+            self.flush()
+            # The sort behind CREATE INDEX may use as much memory as the page cache: build with a
+            # small cache, after releasing the big one, so the crawl's peak RSS does not grow.
+            self.conn.execute("PRAGMA shrink_memory")
+            self.conn.execute(f"PRAGMA cache_size = -{INDEX_BUILD_CACHE_KIB}")
+            try:
+                with self._transaction() as conn:
+                    conn.execute(_CREATE_TAG_INDEX)
+            finally:
+                self.conn.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KIB}")
+            self._tag_index_dropped = False
+
+    def _ensure_tag_index(self) -> None:
+        present = self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (TAG_INDEX,)
+        ).fetchone()
+        if present is None:
+            with self._transaction() as conn:
+                conn.execute(_CREATE_TAG_INDEX)
 
     # ---- identity and removal ---------------------------------------------------------------
 

@@ -482,3 +482,56 @@ def test_other_writes_commit_the_open_group_first(db_path):
     writer.mark_removed(list_item(1)["id"], T1)
     assert committed_models(db_path) == 2
     writer.close()
+
+
+# ---- the tags index during a first crawl -----------------------------------------------------------
+
+
+def tag_index_present(db_path) -> bool:
+    import sqlite3
+
+    conn = sqlite3.connect(db_path)
+    try:
+        sql = "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'tags_tag'"
+        return conn.execute(sql).fetchone() is not None
+    finally:
+        conn.close()
+
+
+def test_first_crawl_builds_the_tag_index_at_the_end_of_the_run(db_path):
+    writer = Writer(db_path)
+    run_id = start(writer)
+    write(writer, run_id, [list_item(1), list_item(2)], T0)
+    assert not tag_index_present(db_path)  # bulk load into an empty tags table
+    writer.finish_run(run_id, status="ok", finished_at=T1, counters={}, message=None)
+    assert tag_index_present(db_path)
+    plan = " ".join(row[3] for row in writer.conn.execute(
+        "EXPLAIN QUERY PLAN SELECT model_id FROM tags WHERE tag = 'region:us'"))
+    assert "tags_tag" in plan
+    assert scalar(writer, "SELECT count(*) FROM tags WHERE tag = 'region:us'") == 2
+    writer.close()
+
+
+def test_a_later_crawl_keeps_the_tag_index(db_path):
+    first = Writer(db_path)
+    write(first, start(first), [list_item(1)], T0)
+    first.close()
+    second = Writer(db_path)
+    write(second, start(second, T1), [list_item(2)], T1)
+    assert tag_index_present(db_path)
+    second.close()
+
+
+def test_opening_a_writer_restores_an_index_a_killed_first_crawl_left_missing(db_path):
+    code = (
+        "import os, sys\n"
+        "sys.path.insert(0, '.')\n"
+        "from tests.test_db_writer import Writer, list_item, start, write, T0\n"
+        f"writer = Writer({str(db_path)!r})\n"
+        "write(writer, start(writer), [list_item(1)], T0)\n"
+        "os._exit(0)  # no close, no finish_run: as after kill -9\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=os.path.dirname(os.path.dirname(__file__)))
+    assert not tag_index_present(db_path)
+    Writer(db_path).close()
+    assert tag_index_present(db_path)
