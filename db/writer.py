@@ -4,8 +4,15 @@ A `write_page` call archives the raw body and upserts every model on the page to
 never leaves half a page. By default each page is its own transaction; a `Writer(group_pages=N,
 group_seconds=T)` keeps one transaction open over up to N pages or T seconds (each page inside it a
 savepoint), because a commit costs about as much as writing a whole listing page. Every other
-method, `flush()` and `close()` commit the open group first. It reads the stored state of the page's
-models in one query and writes with `executemany`, which is what makes a 100k-model crawl fast.
+method, `flush()` and `close()` commit the open group first.
+
+A first crawl (the first page finds the tags table empty) is a bulk load: the `tags(tag)` index is
+dropped and built once by `finish_run`/`close` (any Writer that opens re-creates it if a killed crawl
+left it missing), and page groups run without per-row foreign key lookups, since every row a page
+writes refers to a model the same page upserts. Card writes and every other transaction keep them.
+
+The writer reads the stored state of the page's models in one query and writes with `executemany`,
+which is what makes a 100k-model crawl fast.
 
 How a fact from the API meets a stored fact:
 
@@ -148,7 +155,7 @@ class Writer:
         self.group_seconds = group_seconds
         self._grouped_pages = 0  # pages written in the open group transaction
         self._group_started = 0.0
-        self._tag_index_dropped: bool | None = None  # decided at the first page
+        self._bulk_load: bool | None = None  # a first crawl? decided at the first page
         self._ensure_tag_index()  # a first crawl killed before its end leaves it missing
 
     def close(self) -> None:
@@ -161,6 +168,8 @@ class Writer:
         if self.conn.in_transaction:
             self.conn.commit()
         self._grouped_pages = 0
+        if self._bulk_load:
+            self.conn.execute("PRAGMA foreign_keys = ON")  # only page groups run without the checks
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -243,10 +252,7 @@ class Writer:
     def _grouped_page(self) -> Iterator[sqlite3.Connection]:
         """One page inside the group transaction: a savepoint, so a failing page undoes only itself."""
         if not self.conn.in_transaction:
-            self.conn.execute("BEGIN IMMEDIATE")
-            self._grouped_pages, self._group_started = 0, time.monotonic()
-        if self._tag_index_dropped is None:
-            self._tag_index_dropped = self._drop_tag_index_if_no_tags()
+            self._begin_group()
         self.conn.execute("SAVEPOINT page")
         try:
             yield self.conn
@@ -256,6 +262,7 @@ class Writer:
                 self.conn.execute("RELEASE page")
             if not self._grouped_pages:
                 self.conn.rollback()  # nothing else pending: do not keep holding the write lock
+                self.flush()
             raise
         self.conn.execute("RELEASE page")
         self._grouped_pages += 1
@@ -289,17 +296,23 @@ class Writer:
             )
         return totals, problems
 
-    # ---- the tags index during a first crawl ------------------------------------------------
+    def _begin_group(self) -> None:
+        if self._bulk_load is None:
+            self._bulk_load = self.conn.execute("SELECT 1 FROM tags LIMIT 1").fetchone() is None
+        if self._bulk_load:
+            # A page's tags, snapshots and edges belong to models the same page upserts (and
+            # last_run_id to a committed run): the per-row foreign key lookups prove nothing here.
+            # The pragma only changes outside a transaction; flush() turns the checks back on.
+            self.conn.execute("PRAGMA foreign_keys = OFF")
+        self.conn.execute("BEGIN IMMEDIATE")
+        if self._bulk_load:
+            self.conn.execute(f"DROP INDEX IF EXISTS {TAG_INDEX}")
+        self._grouped_pages, self._group_started = 0, time.monotonic()
 
-    def _drop_tag_index_if_no_tags(self) -> bool:
-        """In the open transaction: drop the tags index when the table is empty (a first crawl)."""
-        if self.conn.execute("SELECT 1 FROM tags LIMIT 1").fetchone() is not None:
-            return False
-        self.conn.execute(f"DROP INDEX IF EXISTS {TAG_INDEX}")
-        return True
+    # ---- bulk load: a first crawl into an empty tags table ----------------------------------
 
     def _restore_tag_index(self) -> None:
-        if self._tag_index_dropped:
+        if self._bulk_load:
             self.flush()
             # The sort behind CREATE INDEX may use as much memory as the page cache: build with a
             # small cache, after releasing the big one, so the crawl's peak RSS does not grow.
@@ -310,7 +323,7 @@ class Writer:
                     conn.execute(_CREATE_TAG_INDEX)
             finally:
                 self.conn.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KIB}")
-            self._tag_index_dropped = False
+            self._bulk_load = False
 
     def _ensure_tag_index(self) -> None:
         present = self.conn.execute(

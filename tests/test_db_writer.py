@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import zlib
@@ -535,3 +536,22 @@ def test_opening_a_writer_restores_an_index_a_killed_first_crawl_left_missing(db
     assert not tag_index_present(db_path)
     Writer(db_path).close()
     assert tag_index_present(db_path)
+
+
+def test_first_crawl_leaves_no_dangling_references_and_foreign_keys_back_on(db_path):
+    writer = Writer(db_path, group_pages=5, group_seconds=3600)
+    run_id = start(writer)
+    base = list_item(1)
+    derived = list_item(2, tags=["transformers", f"base_model:{base['id']}", "base_model:finetune:other/x"])
+    write(writer, run_id, [base, derived], T0)
+    write(writer, run_id, [list_item(3), list_item(4)], T0)
+    writer.flush()
+    assert scalar(writer, "PRAGMA foreign_keys") == 1  # card writes after a flush are checked again
+    writer.finish_run(run_id, status="ok", finished_at=T1, counters={}, message=None)
+    assert writer.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert scalar(writer, "SELECT count(*) FROM tags") == sum(len(set(i["tags"])) for i in
+                                                             [base, derived, list_item(3), list_item(4)])
+    # The checks hold again for anything written later.
+    with pytest.raises(sqlite3.IntegrityError), writer.conn:
+        writer.conn.execute("INSERT INTO tags (model_id, tag) VALUES ('no/such-model', 'x')")
+    writer.close()
