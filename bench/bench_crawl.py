@@ -10,8 +10,12 @@ client then runs as a child process, one after the other, into its own fresh dat
   snapshots, run record);
 - baseline: `bench/plain_list_models.py` (`list_models(expand=..., limit=None)` + `insert_all`).
 
-For each it prints wall time, models/s and peak RSS (the child's ru_maxrss from os.wait4), then the
-ratio. Targets: hubcrawl >= 4x the baseline's models/s, and peak RSS < 200 MB.
+Both clients then run a second time into their own database against the unchanged hub (a re-crawl:
+hubcrawl finds nothing changed; the baseline replaces every row). The fake hub's response bodies
+are built and cached by two untimed passes first, so neither client pays for them.
+
+For each run it prints wall time, models/s and peak RSS (the child's ru_maxrss from os.wait4), then
+the ratios. Targets (first crawl): hubcrawl >= 4x the baseline's models/s, and peak RSS < 200 MB.
 """
 
 from __future__ import annotations
@@ -115,26 +119,34 @@ def main(argv: list[str] | None = None) -> int:
         env.update(HF_ENDPOINT=hub_url, PYTHONPATH=str(REPO_ROOT), HF_HUB_DISABLE_TELEMETRY="1")
         with tempfile.TemporaryDirectory() as tmp:
             ours_db, plain_db = Path(tmp) / "hubcrawl.db", Path(tmp) / "plain.db"
-            ours = run_child("hubcrawl crawl --no-cards",
-                             [sys.executable, "-m", "hubcrawl", "crawl", "--no-cards", "--quiet",
-                              "--db", str(ours_db)], env, ours_db)
-            plain_script = str(REPO_ROOT / "bench" / "plain_list_models.py")
-            plain = run_child("plain list_models + insert_all", [sys.executable, plain_script, str(plain_db)],
-                              env, plain_db)
+            ours_argv = [sys.executable, "-m", "hubcrawl", "crawl", "--no-cards", "--quiet",
+                         "--db", str(ours_db)]
+            plain_argv = [sys.executable, str(REPO_ROOT / "bench" / "plain_list_models.py"), str(plain_db)]
+            measures = [
+                run_child("hubcrawl crawl --no-cards", ours_argv, env, ours_db),
+                run_child("plain list_models + insert_all", plain_argv, env, plain_db),
+                run_child("hubcrawl re-crawl (unchanged)", ours_argv, env, ours_db),
+                run_child("plain again (replace=True)", plain_argv, env, plain_db),
+            ]
     finally:
         hub.terminate()
         hub.wait()
 
+    ours, plain, ours_again, plain_again = measures
     print(f"\n{'client':<34} {'status':>6} {'models':>9} {'seconds':>8} {'models/s':>10} {'peak RSS':>10}")
-    for measure in (ours, plain):
+    for measure in measures:
         print(f"{measure.label:<34} {measure.status:>6} {measure.models:>9,} {measure.seconds:>8.1f} "
               f"{measure.rate:>10,.0f} {measure.peak_rss_mb:>7.0f} MB")
     print(f"{'(fetching the pages only, urllib)':<34} {'':>6} {ours.models:>9,} {floor:>8.1f} "
           f"{ours.models / floor:>10,.0f}")
-    ratio = ours.rate / plain.rate if plain.rate else float("inf")
-    print(f"\nhubcrawl / baseline models/s: x{ratio:.2f} (target >= 4)")
-    print(f"hubcrawl peak RSS: {ours.peak_rss_mb:.0f} MB (target < 200 MB)")
-    return 0 if ours.status == 0 and plain.status == 0 else 1
+    print(f"\nhubcrawl / baseline models/s, first crawl: x{_ratio(ours, plain):.2f} (target >= 4)")
+    print(f"hubcrawl / baseline models/s, re-crawl:    x{_ratio(ours_again, plain_again):.2f}")
+    print(f"hubcrawl peak RSS: {max(ours.peak_rss_mb, ours_again.peak_rss_mb):.0f} MB (target < 200 MB)")
+    return 0 if all(measure.status == 0 for measure in measures) else 1
+
+
+def _ratio(ours: Measure, plain: Measure) -> float:
+    return ours.rate / plain.rate if plain.rate else float("inf")
 
 
 if __name__ == "__main__":
