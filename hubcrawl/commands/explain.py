@@ -13,7 +13,8 @@ HELP = "show how a model's score was computed: every signal, weight and contribu
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("model_id", help="model id as on the Hub, e.g. openai/whisper-large-v3")
-    parser.add_argument("--json", action="store_true", help="print the stored record as JSON")
+    parser.add_argument("--json", action="store_true",
+                        help="print the scores row as JSON, breakdown expanded (docs/scoring.md)")
 
 
 def run(args: argparse.Namespace) -> int:
