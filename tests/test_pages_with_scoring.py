@@ -62,3 +62,22 @@ def test_site_index_agrees_with_the_scores_table(scored_conn, tmp_path):
             assert entry["rank"] is not None
         else:
             assert entry["overall"] is None
+
+
+def test_pages_show_the_expanded_breakdown_and_the_pages_wording(scored_conn):
+    """The stored row is compact; pages read it expanded, with the same missing wording as the table."""
+    from pages.data import NOT_REPORTED, load_model
+    from scoring.breakdown import load_breakdown
+
+    stored = scored_conn.execute("SELECT breakdown FROM scores WHERE model_id = ?", (ALPHA,)).fetchone()[0]
+    assert isinstance(json.loads(stored), list)  # the compact form, not the contract dict
+    expanded = load_breakdown(scored_conn, ALPHA)
+    model = load_model(scored_conn, ALPHA)
+    assert model.breakdown.config_version == expanded["config_version"]
+    for dim in model.breakdown.dimensions:
+        signals = expanded["dimensions"][dim.name]["signals"]
+        assert [(s.name, s.raw, s.contribution, s.source, s.missing) for s in dim.signals] == [
+            (s["name"], s["raw"], s["contribution"], s["source"], s.get("missing")) for s in signals]
+        for s in dim.signals:
+            if s.name.startswith("downloads_") and s.raw is None:
+                assert s.missing == NOT_REPORTED
