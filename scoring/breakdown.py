@@ -248,16 +248,19 @@ def load_breakdowns(conn: sqlite3.Connection, model_ids: list[str]) -> dict[str,
     found: dict[str, dict[str, Any] | None] = {}
     for start in range(0, len(model_ids), 500):  # stay under SQLite's bound-parameter limit
         chunk = model_ids[start:start + 500]
-        marks = ",".join("?" * len(chunk))
-        for model_id, *row in conn.execute(
-                f"SELECT s.model_id, {_ROW_SQL[7:]} WHERE s.model_id IN ({marks})", chunk):
+        sql = _ROW_SQL.replace("SELECT ", "SELECT s.model_id, ", 1) \
+            + f"WHERE s.model_id IN ({','.join('?' * len(chunk))})"
+        for model_id, *row in conn.execute(sql, chunk):
             found[model_id] = _expand_row(tuple(row))
     return found
 
 
 def _expand_row(row: tuple) -> dict[str, Any] | None:
     text, overall, *dimension_scores, definition = row
-    stored = json.loads(text)
+    try:
+        stored = json.loads(text)
+    except (TypeError, ValueError):
+        return None  # unreadable: show no breakdown rather than a wrong one
     if isinstance(stored, dict):  # a full breakdown written by an older scorer (or a test fixture)
         return stored
     if definition is None:

@@ -518,8 +518,11 @@ def test_load_breakdown_none_when_not_scored_and_batch_agrees(db_path):
     conn = connect(db_path)
     assert load_breakdown(conn, "org/never-scored") is None
     batch = load_breakdowns(conn, ["org/base", "org/tune", "org/never-scored"])
-    conn.close()
     assert batch == {m: r["breakdown"] for m, r in rows.items()}
+    with conn:
+        conn.execute("UPDATE scores SET breakdown = 'not json' WHERE model_id = 'org/base'")
+    assert load_breakdown(conn, "org/base") is None  # unreadable: no breakdown rather than a wrong one
+    conn.close()
 
 
 def test_the_config_is_stored_once_per_version(db_path):
