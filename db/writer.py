@@ -6,10 +6,11 @@ group_seconds=T)` keeps one transaction open over up to N pages or T seconds (ea
 savepoint), because a commit costs about as much as writing a whole listing page. Every other
 method, `flush()` and `close()` commit the open group first.
 
-A first crawl (the first page finds the tags table empty) is a bulk load: the `tags(tag)` index is
-dropped and built once by `finish_run`/`close` (any Writer that opens re-creates it if a killed crawl
-left it missing), and page groups run without per-row foreign key lookups, since every row a page
-writes refers to a model the same page upserts. Card writes and every other transaction keep them.
+A first crawl (the first page finds the tags table empty) is a bulk load: the secondary indexes of
+tags and models (`BULK_LOAD_INDEXES`) are dropped and built once by `finish_run`/`close` (any Writer
+that opens re-creates them if a killed crawl left them missing), and page groups run without per-row
+foreign key lookups, since every row a page writes refers to a model the same page upserts. Card
+writes and every other transaction keep them.
 
 The writer reads the stored state of the page's models in one query and writes with `executemany`,
 which is what makes a 100k-model crawl fast.
@@ -53,16 +54,21 @@ ARCHIVE_ZLIB_LEVEL = 1
 # Page cache for the writer's connection (negative = KiB): the tags index of a 100k-model crawl
 # stays in memory instead of being re-read for every page.
 WRITER_CACHE_KIB = 64 * 1024
-# Page cache while building the tags index at the end of a first crawl (see _restore_tag_index).
+# Page cache while building the indexes at the end of a first crawl (see _restore_indexes).
 INDEX_BUILD_CACHE_KIB = 8 * 1024
 # Checkpoint the WAL every 16k pages (64 MiB) rather than every 1k: a listing page touches
 # thousands of B-tree pages, so the default would checkpoint (and fsync) on almost every page.
 WAL_AUTOCHECKPOINT_PAGES = 16_000
 
-# The index on tags(tag), dropped while a first crawl fills an empty tags table and built once at the
-# end: maintaining it row by row costs more than building it from the finished table (m001_core).
-TAG_INDEX = "tags_tag"
-_CREATE_TAG_INDEX = f"CREATE INDEX IF NOT EXISTS {TAG_INDEX} ON tags(tag)"
+# Secondary indexes (as m001_core defines them) dropped while a first crawl fills empty tables and
+# built once at the end: maintaining them row by row costs more than building them from the
+# finished tables. Primary keys stay: the writer reads by them.
+BULK_LOAD_INDEXES = {
+    "tags_tag": "tags(tag)",
+    "models_pipeline_tag": "models(pipeline_tag)",
+    "models_author": "models(author)",
+    "models_last_run": "models(last_run_id)",
+}
 
 # Columns of crawl_runs that add_run_counters and finish_run may touch (names go into SQL).
 RUN_COUNTERS = frozenset(
@@ -156,11 +162,11 @@ class Writer:
         self._grouped_pages = 0  # pages written in the open group transaction
         self._group_started = 0.0
         self._bulk_load: bool | None = None  # a first crawl? decided at the first page
-        self._ensure_tag_index()  # a first crawl killed before its end leaves it missing
+        self._ensure_indexes()  # a first crawl killed before its end leaves them missing
 
     def close(self) -> None:
         self.flush()
-        self._restore_tag_index()
+        self._restore_indexes()
         self.conn.close()
 
     def flush(self) -> None:
@@ -210,7 +216,7 @@ class Writer:
     ) -> None:
         """Close a run. `counters` are final totals: they replace the stored values they name."""
         _check_counter_names(counters)
-        self._restore_tag_index()
+        self._restore_indexes()
         assignments = "".join(f", {name} = ?" for name in counters)
         with self._transaction() as conn:
             conn.execute(
@@ -306,12 +312,13 @@ class Writer:
             self.conn.execute("PRAGMA foreign_keys = OFF")
         self.conn.execute("BEGIN IMMEDIATE")
         if self._bulk_load:
-            self.conn.execute(f"DROP INDEX IF EXISTS {TAG_INDEX}")
+            for name in BULK_LOAD_INDEXES:
+                self.conn.execute(f"DROP INDEX IF EXISTS {name}")
         self._grouped_pages, self._group_started = 0, time.monotonic()
 
     # ---- bulk load: a first crawl into an empty tags table ----------------------------------
 
-    def _restore_tag_index(self) -> None:
+    def _restore_indexes(self) -> None:
         if self._bulk_load:
             self.flush()
             # The sort behind CREATE INDEX may use as much memory as the page cache: build with a
@@ -319,19 +326,21 @@ class Writer:
             self.conn.execute("PRAGMA shrink_memory")
             self.conn.execute(f"PRAGMA cache_size = -{INDEX_BUILD_CACHE_KIB}")
             try:
-                with self._transaction() as conn:
-                    conn.execute(_CREATE_TAG_INDEX)
+                self._create_missing_indexes()
             finally:
                 self.conn.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KIB}")
             self._bulk_load = False
 
-    def _ensure_tag_index(self) -> None:
-        present = self.conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (TAG_INDEX,)
-        ).fetchone()
-        if present is None:
-            with self._transaction() as conn:
-                conn.execute(_CREATE_TAG_INDEX)
+    def _create_missing_indexes(self) -> None:
+        with self._transaction() as conn:
+            for name, target in BULK_LOAD_INDEXES.items():
+                conn.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
+
+    def _ensure_indexes(self) -> None:
+        indexes = self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+        present = {name for (name,) in indexes}
+        if not present.issuperset(BULK_LOAD_INDEXES):
+            self._create_missing_indexes()
 
     # ---- identity and removal ---------------------------------------------------------------
 

@@ -12,7 +12,7 @@ import zlib
 import pytest
 
 from db.reader import CardState, card_states, iter_archived_pages, stored_shas
-from db.writer import Writer
+from db.writer import BULK_LOAD_INDEXES, Writer
 from ingest.listing import normalize_model
 
 LIST_URL = "https://huggingface.co/api/models?sort=downloads"
@@ -437,8 +437,6 @@ def test_reingest_reports_undecodable_bodies(writer):
 
 def committed_models(db_path) -> int:
     """What another connection (a reader, or the next run after kill -9) sees."""
-    import sqlite3
-
     conn = sqlite3.connect(db_path)
     try:
         return conn.execute("SELECT count(*) FROM models").fetchone()[0]
@@ -488,13 +486,11 @@ def test_other_writes_commit_the_open_group_first(db_path):
 # ---- the tags index during a first crawl -----------------------------------------------------------
 
 
-def tag_index_present(db_path) -> bool:
-    import sqlite3
-
+def tag_index_present(db_path, name: str = "tags_tag") -> bool:
     conn = sqlite3.connect(db_path)
     try:
-        sql = "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'tags_tag'"
-        return conn.execute(sql).fetchone() is not None
+        sql = "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?"
+        return conn.execute(sql, (name,)).fetchone() is not None
     finally:
         conn.close()
 
@@ -505,7 +501,7 @@ def test_first_crawl_builds_the_tag_index_at_the_end_of_the_run(db_path):
     write(writer, run_id, [list_item(1), list_item(2)], T0)
     assert not tag_index_present(db_path)  # bulk load into an empty tags table
     writer.finish_run(run_id, status="ok", finished_at=T1, counters={}, message=None)
-    assert tag_index_present(db_path)
+    assert all(tag_index_present(db_path, name) for name in BULK_LOAD_INDEXES)
     plan = " ".join(row[3] for row in writer.conn.execute(
         "EXPLAIN QUERY PLAN SELECT model_id FROM tags WHERE tag = 'region:us'"))
     assert "tags_tag" in plan
@@ -533,9 +529,9 @@ def test_opening_a_writer_restores_an_index_a_killed_first_crawl_left_missing(db
         "os._exit(0)  # no close, no finish_run: as after kill -9\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=os.path.dirname(os.path.dirname(__file__)))
-    assert not tag_index_present(db_path)
+    assert not any(tag_index_present(db_path, name) for name in BULK_LOAD_INDEXES)
     Writer(db_path).close()
-    assert tag_index_present(db_path)
+    assert all(tag_index_present(db_path, name) for name in BULK_LOAD_INDEXES)
 
 
 def test_first_crawl_leaves_no_dangling_references_and_foreign_keys_back_on(db_path):
