@@ -13,7 +13,8 @@ from collections.abc import Sequence
 
 from ingest.model import KNOWN_RELATIONS, UNKNOWN_RELATION, Edge
 
-_TAG_PREFIX = "base_model:"
+BASE_MODEL_TAG_PREFIX = "base_model:"
+_TAG_PREFIX = BASE_MODEL_TAG_PREFIX
 _PREFIX_LENGTH = len(_TAG_PREFIX)
 SOURCE_TAGS = "tags"
 SOURCE_API = "api.baseModels"

@@ -9,59 +9,63 @@ default list item, `full=true` items, full model-info bodies and `expand` subset
 from __future__ import annotations
 
 import json
+from operator import methodcaller
 
-from ingest.edges import edges_from_base_models, edges_from_tags
+from ingest.edges import BASE_MODEL_TAG_PREFIX, edges_from_base_models, edges_from_tags
 from ingest.licenses import canonical_license, license_from_tags
 from ingest.model import ModelFacts
 from ingest.params import count, parse_params, score
 from ingest.timestamps import parse_timestamp
 
 _GATED_VALUES = frozenset({"auto", "manual"})
+_is_base_model_tag = methodcaller("startswith", BASE_MODEL_TAG_PREFIX)
 
 
 def normalize_model(raw: dict, *, source_url: str, fetched_at: str) -> ModelFacts:
     """One API object → ModelFacts. Raises ValueError only when there is no usable id."""
     if not isinstance(raw, dict):
         raise ValueError(f"model item is a {type(raw).__name__}, not an object")
+    get = raw.get  # bound once: this runs for every list item
     model_id = _parse_model_id(raw)
-    tags = _parse_tags(raw.get("tags"))
+    tags = _parse_tags(get("tags"))
     # Only `prefix:value` tags can name a license or a base model: scan those few, not all tags.
     prefixed = [tag for tag in tags if ":" in tag]
-    card_data = raw.get("cardData")
+    card_data = get("cardData")
     if not isinstance(card_data, dict):
         card_data = None
     license_, license_source = _parse_license(card_data, prefixed)
     params, params_source = parse_params(raw)
-    edges = edges_from_tags(prefixed, model_id) if prefixed else ()
+    # Most models have no base model: skip building edges unless a tag names one.
+    edges = edges_from_tags(prefixed, model_id) if any(map(_is_base_model_tag, prefixed)) else ()
     if "baseModels" in raw:
         edges += edges_from_base_models(raw["baseModels"], model_id)
     return ModelFacts(
         model_id=model_id,
-        hub_oid=_text(raw.get("_id")),
-        author=_parse_author(raw.get("author"), model_id),
-        sha=_text(raw.get("sha")),
-        pipeline_tag=_text(raw.get("pipeline_tag")),
-        library_name=_text(raw.get("library_name")),
+        hub_oid=_text(get("_id")),
+        author=_parse_author(get("author"), model_id),
+        sha=_text(get("sha")),
+        pipeline_tag=_text(get("pipeline_tag")),
+        library_name=_text(get("library_name")),
         license=license_,
-        license_name=_card_text(card_data, "license_name"),
-        license_link=_card_text(card_data, "license_link"),
+        license_name=_card_text(card_data, "license_name") if card_data else None,
+        license_link=_card_text(card_data, "license_link") if card_data else None,
         license_source=license_source,
         params=params,
         params_source=params_source,
-        gated=_parse_gated(raw.get("gated")),
-        private=_flag(raw.get("private")),
-        disabled=_flag(raw.get("disabled")),
-        inference=_text(raw.get("inference")),
-        created_at=parse_timestamp(raw.get("createdAt")),
-        last_modified=parse_timestamp(raw.get("lastModified")),
-        downloads=count(raw.get("downloads")),
-        downloads_all_time=count(raw.get("downloadsAllTime")),
-        likes=count(raw.get("likes")),
-        trending_score=score(raw.get("trendingScore")),
+        gated=_parse_gated(get("gated")),
+        private=_flag(get("private")),
+        disabled=_flag(get("disabled")),
+        inference=_text(get("inference")),
+        created_at=parse_timestamp(get("createdAt")),
+        last_modified=parse_timestamp(get("lastModified")),
+        downloads=count(get("downloads")),
+        downloads_all_time=count(get("downloadsAllTime")),
+        likes=count(get("likes")),
+        trending_score=score(get("trendingScore")),
         tags=tags,
         edges=edges,
-        spaces=_parse_spaces(raw.get("spaces")),
-        children=_parse_children(raw.get("childrenModelCount")),
+        spaces=_parse_spaces(get("spaces")),
+        children=_parse_children(get("childrenModelCount")),
         source_url=source_url,
         fetched_at=fetched_at,
     )
