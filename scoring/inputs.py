@@ -114,10 +114,11 @@ def _unpack_flags(flags: np.ndarray) -> dict[str, np.ndarray]:
 
 
 _SAFETENSORS_BIT = 1 << len(INTEGRATION_TAGS)
+# One row per matching tag, OR-ed per model in numpy (a GROUP BY in SQL sorts them: twice as slow).
 _TAGS_SQL = (
-    "SELECT model_id, sum("
+    "SELECT model_id, "
     + _TAG_BITS.format(column="tag").replace(" ELSE 0", f" WHEN 'safetensors' THEN {_SAFETENSORS_BIT} ELSE 0")
-    + f") FROM tags WHERE tag IN ({','.join('?' * (len(INTEGRATION_TAGS) + 1))}) GROUP BY model_id"
+    + f" FROM tags WHERE tag IN ({','.join('?' * (len(INTEGRATION_TAGS) + 1))})"
 )
 _TAGS_PARAMS = (*INTEGRATION_TAGS, "safetensors")
 _RELATION_CASE = "CASE relation " + " ".join(
@@ -246,7 +247,7 @@ class _Loader:
         integration, counted once), plus one when inference is 'warm'. One pass over the tags."""
         tag_bits = np.zeros(self.inputs.size, dtype=np.int64)
         idx, bits = self.query(_TAGS_SQL, _TAGS_PARAMS)
-        tag_bits[idx] = bits.astype(np.int64)
+        np.bitwise_or.at(tag_bits, idx, bits.astype(np.int64))
         has_tag = (tag_bits & _SAFETENSORS_BIT) != 0
         self.set("safetensors", np.where(has_tag, 1.0, safetensors), self.model_fetched)
         tag_bits &= _SAFETENSORS_BIT - 1
