@@ -150,9 +150,9 @@ def test_info_endpoint_without_children_means_zero_derivatives_not_unknown(tmp_p
     read, listed = load_model(conn, "a/read-by-info"), load_model(conn, "a/listing-only")
     assert read.derivatives.value == {} and read.derivatives.missing is None
     assert listed.derivatives.value is None and "recrawl" in listed.derivatives.missing
-    # all-time downloads: the info endpoint was read and had none, so "recrawl" would not help
+    # all-time downloads: the listing asks for them too, so a recrawl would not help either way
     assert "recrawl" not in read.downloads_all_time.missing
-    assert "recrawl" in listed.downloads_all_time.missing
+    assert "recrawl" not in listed.downloads_all_time.missing
 
 
 def test_read_snapshot_hides_writes_committed_meanwhile(db_path):
@@ -167,3 +167,17 @@ def test_read_snapshot_hides_writes_committed_meanwhile(db_path):
         assert load_model(reader, ALPHA).downloads_30d.value == before  # same snapshot throughout
     assert load_model(reader, ALPHA).downloads_30d.value == before + 1
     assert not reader.in_transaction
+
+
+def test_missing_all_time_downloads_reads_the_same_as_the_score_breakdown(tmp_path):
+    """The listing asks for downloadsAllTime, so a gap means the Hub did not report it, recrawled or not;
+    the table must say what the breakdown says."""
+    from scoring.signals import MISSING_REASONS
+
+    db = new_db(tmp_path / "hub.db")
+    add_model(db, "acme/listed-only", downloads_all_time=None)
+    connection = connect(tmp_path / "hub.db")
+    fact = load_model(connection, "acme/listed-only").downloads_all_time
+    connection.close()
+    assert fact.value is None
+    assert fact.missing == MISSING_REASONS["hub"]
