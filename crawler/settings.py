@@ -33,7 +33,9 @@ ROBOTSTXT_OBEY = False
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 # Card requests would otherwise carry the listing URL as Referer: useless to the Hub, noise to us.
-REFERER_ENABLED = False
+# The middleware stays enabled with a no-referrer policy: disabling it makes RedirectMiddleware log a
+# WARNING on every run, which cron would mail.
+REFERRER_POLICY = "no-referrer"
 
 # --- where the data comes from and goes -----------------------------------------------------------
 HF_ENDPOINT = os.environ.get("HF_ENDPOINT", "https://huggingface.co").rstrip("/")

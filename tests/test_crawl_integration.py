@@ -460,3 +460,15 @@ def test_progress_is_shown_only_when_asked_or_on_a_terminal(db_path):
     assert "models/s" not in quiet.stderr
     assert "1 pages, 30 models" in shown.stderr
     assert "models/s" in shown.stderr
+
+
+def test_a_successful_cron_run_prints_one_summary_line_and_nothing_on_stderr(db_path):
+    """Cron mails whatever a job prints: a healthy run must print its summary line and nothing else."""
+    store = make_store(30)
+    with FakeHub(store) as hub:
+        crawl = hubcrawl(hub, "crawl", "--db", str(db_path))
+        recrawl = hubcrawl(hub, "recrawl", "org1/model-00001", "--db", str(db_path))
+    for result in (crawl, recrawl):
+        assert result.returncode == 0, result.stderr
+        assert result.stderr == ""
+        assert len(result.stdout.splitlines()) == 1, result.stdout
