@@ -19,6 +19,8 @@ from scoring.config import DimensionConfig, ScoringConfig, SignalConfig
 from scoring.inputs import ScoringInputs
 
 DECIMALS = 4
+# Pages show scores with one decimal; percentiles compare scores at that precision (see shown_keys).
+SHOWN_DECIMALS = 1
 
 
 @dataclass
@@ -83,14 +85,21 @@ def score_dimension(inputs: ScoringInputs, dimension: DimensionConfig) -> Dimens
                            contribution, pattern)
 
 
+def shown_keys(values: np.ndarray) -> np.ndarray:
+    """Scores as pages show them, as integers (63.45 -> 635): half up from the stored DECIMALS, exactly as
+    `pages.format.round_score` rounds, so two models that display alike always share a percentile."""
+    stored = np.rint(values * 10**DECIMALS).astype(np.int64)  # exact: values are rounded to DECIMALS
+    step = 10 ** (DECIMALS - SHOWN_DECIMALS)
+    return (stored + step // 2) // step
+
+
 def percentile_ranks(values: np.ndarray, groups: np.ndarray | None = None) -> np.ndarray:
     """Percent of the group (or of all models) scoring at or below each value: ties share a percentile,
     the best model of a group gets 100. `groups` are int codes; rows with code -1 get NaN."""
     n = len(values)
     if n == 0:
         return np.zeros(0)
-    # Integer keys make ties exact: values are already rounded to DECIMALS.
-    key = np.rint(values * 10**DECIMALS).astype(np.int64)
+    key = shown_keys(values)
     if groups is None:
         return (100.0 * _at_or_below(key) / n).round(DECIMALS)
     span = int(key.max()) + 1

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from factories import (
     FETCHED_AT,
     add_capability,
@@ -24,6 +25,8 @@ from factories import (
 )
 from sqlite_utils import Database
 
+from scoring.compute import percentile_ranks
+
 ALPHA = "acme/alpha-7b"  # text-generation, fully populated
 BRAVO = "bravo-lab/bravo-8b"  # text-generation, license "other", derivatives only from edges
 SEG = "acme/tiny-seg"  # image-segmentation: a different job
@@ -35,7 +38,20 @@ SCORES: dict[str, dict[str, float | None]] = {
     BRAVO: {"overall": 63.41, "adoption": 60.0, "quality": 55.04, "ecosystem": 52.1, "momentum": 12.0},
     SEG: {"overall": 40.0, "adoption": 35.5, "quality": 44.0, "ecosystem": 41.0, "momentum": None},
 }
-PERCENTILES = {ALPHA: (90.0, 95.5), BRAVO: (80.0, 94.0), SEG: (100.0, 50.0)}
+TASKS = {ALPHA: "text-generation", BRAVO: "text-generation", SEG: "image-segmentation"}
+
+
+def _percentiles() -> dict[str, tuple[float, float]]:
+    """(task, global) percentiles by the scorer's own rule, so the fixture cannot contradict its ranks."""
+    ids = list(SCORES)
+    overall = np.array([SCORES[i]["overall"] for i in ids])
+    codes = {task: code for code, task in enumerate(sorted(set(TASKS.values())))}
+    by_task = percentile_ranks(overall, np.array([codes[TASKS[i]] for i in ids]))
+    overall_pct = percentile_ranks(overall)
+    return {i: (float(by_task[n]), float(overall_pct[n])) for n, i in enumerate(ids)}
+
+
+PERCENTILES = _percentiles()
 WEIGHTS = {"adoption": 0.4, "quality": 0.3, "ecosystem": 0.2, "momentum": 0.1}
 
 

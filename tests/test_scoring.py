@@ -535,3 +535,23 @@ def test_the_config_is_stored_once_per_version(db_path):
     definition = json.loads(stored[0][1])
     assert [d["name"] for d in definition["dimensions"]] == [d.name for d in CONFIG.dimensions]
     assert definition["dimensions"][0]["signals"][0]["weight"] == CONFIG.dimensions[0].signals[0].weight
+
+
+def test_scores_that_display_alike_share_a_percentile():
+    """Pages show one decimal; a percentile must not separate 63.44 from 63.41 (both "63.4")."""
+    from scoring.compute import percentile_ranks
+
+    tied = percentile_ranks(np.array([63.44, 63.41, 40.0]), np.array([0, 0, 0]))
+    assert tied[0] == tied[1] == 100.0
+    half_up = percentile_ranks(np.array([63.45, 63.54]))
+    assert half_up[0] == half_up[1]  # both show "63.5"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=0, max_value=1_000_000))
+def test_percentile_precision_is_the_pages_rounding(stored):
+    from pages.format import round_score
+    from scoring.compute import shown_keys
+
+    value = round(stored / 10_000, 4)
+    assert int(shown_keys(np.array([value]))[0]) == int(round_score(value) * 10)
