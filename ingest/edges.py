@@ -62,8 +62,11 @@ def edges_from_base_models(value: object, child_id: str) -> tuple[Edge, ...]:
         if not isinstance(block, dict):
             continue
         relation = block.get("relation")
-        relation = relation if relation in KNOWN_RELATIONS else UNKNOWN_RELATION
-        for model in block.get("models") or ():
+        relation = relation if isinstance(relation, str) and relation in KNOWN_RELATIONS else UNKNOWN_RELATION
+        models = block.get("models")
+        # A lone id is one parent, not a sequence of one-letter parents.
+        models = [models] if isinstance(models, str) else models if isinstance(models, list) else []
+        for model in models:
             parent_id = model.get("id") if isinstance(model, dict) else model
             if isinstance(parent_id, str) and parent_id.strip() and parent_id.strip() != child_id:
                 seen[Edge(parent_id.strip(), relation, SOURCE_API)] = None

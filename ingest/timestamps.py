@@ -43,4 +43,9 @@ def _parse_other_iso(text: str) -> str | None:
         return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        parsed = parsed.astimezone(UTC)
+    except OverflowError:  # an offset that pushes year 1 or 9999 out of range
+        return None
+    # Years before 1000 are impossible on the Hub, and strftime would not pad them to 4 digits.
+    return parsed.strftime("%Y-%m-%dT%H:%M:%SZ") if parsed.year >= 1000 else None

@@ -107,7 +107,7 @@ _NO_CARD = ParsedCard(
 
 def _license_conflict(facts: CardFacts, api: dict[str, Any]) -> dict[str, str]:
     """Canonical license by source, when the sources disagree; empty when they agree."""
-    tags = [t for t in api.get("tags") or [] if isinstance(t, str)]
+    tags = [t for t in _list(api.get("tags")) if isinstance(t, str)]
     card_data = api.get("cardData") if isinstance(api.get("cardData"), dict) else {}
     by_source = {
         "card": facts.license,
@@ -241,3 +241,8 @@ def build_card_result(
             parse_error=f"card processing failed: {type(exc).__name__}",
             front_matter=None,
         )
+
+
+def _list(value: object) -> list:
+    """`value` when the API gave a list, else nothing (a malformed field must not discard the card)."""
+    return value if isinstance(value, list) else []

@@ -207,7 +207,7 @@ def _runtime_capabilities(
     api: dict[str, Any], facts: CardFacts, api_url: str, card_url: str
 ) -> list[Capability]:
     library = _str(api.get("library_name"))
-    tags = {t for t in api.get("tags") or [] if isinstance(t, str)}
+    tags = {t for t in (api.get("tags") if isinstance(api.get("tags"), list) else []) if isinstance(t, str)}
     files = _sibling_names(api)
     info = api.get("transformersInfo") if isinstance(api.get("transformersInfo"), dict) else {}
     capabilities = []

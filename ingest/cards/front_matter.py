@@ -155,7 +155,7 @@ def load_front_matter(yaml_text: str) -> tuple[dict[str, Any] | None, str | None
         return None, str(exc)
     except RecursionError:
         return None, "front matter too deeply nested"
-    except (ValueError, TypeError) as exc:  # e.g. an impossible date
+    except (ValueError, TypeError, OverflowError) as exc:  # e.g. an impossible date
         return None, f"invalid YAML: {_first_line(exc)}"
     if data is None:
         return {}, None
