@@ -458,7 +458,13 @@ def _text(value: Any) -> Any:
 
 
 def _evals(conn: sqlite3.Connection, model_id: str) -> list[EvalResult]:
-    rows = _rows(conn, "SELECT * FROM eval_results WHERE model_id = ? ORDER BY eval_id", (model_id,))
+    # An eval claim is never shown without a source: without its own, it links to the card it came from.
+    rows = _rows(
+        conn,
+        "SELECT e.*, coalesce(e.source_url, c.source_url) AS shown_source FROM eval_results e "
+        "LEFT JOIN cards c ON c.model_id = e.model_id WHERE e.model_id = ? ORDER BY e.eval_id",
+        (model_id,),
+    )
     return [
         EvalResult(
             eval_id=r["eval_id"],
@@ -471,7 +477,7 @@ def _evals(conn: sqlite3.Connection, model_id: str) -> list[EvalResult]:
             verified=None if r["verified"] is None else bool(r["verified"]),
             source_kind=r["source_kind"],
             source_name=_text(r["source_name"]),
-            source_url=_text(r["source_url"]),
+            source_url=_text(r["shown_source"]),
             fetched_at=r["fetched_at"],
         )
         for r in rows
@@ -584,6 +590,12 @@ def load_model(conn: sqlite3.Connection, model_id: str, *, ranks: RankTable | No
 
 def cross_task_caveat(a: ModelView, b: ModelView) -> str | None:
     """The warning shown when two models do different jobs; None when their tasks match."""
+    if a.task.value is None or b.task.value is None:
+        unknown = " and ".join(m.model_id for m in (a, b) if m.task.value is None)
+        return (
+            f"The Hub declares no task for {unknown}, so these models may do different jobs; "
+            "compare their capabilities below before treating one as a substitute for the other."
+        )
     if a.task.value == b.task.value:
         return None
     task_a = a.task.value or NO_TASK_LABEL

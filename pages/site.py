@@ -42,7 +42,7 @@ def suggested_pairs(conn: sqlite3.Connection, per_model: int) -> list[tuple[str,
     """For each scored live model, its `per_model` nearest neighbours by shown overall score in its task."""
     rows = conn.execute(
         "SELECT s.model_id, m.pipeline_tag, s.overall FROM scores s JOIN models m ON m.model_id = s.model_id "
-        "WHERE m.removed_at IS NULL"
+        "WHERE m.removed_at IS NULL AND m.pipeline_tag IS NOT NULL"  # no task: no basis for a suggested pair
     ).fetchall()
     by_task: dict[str | None, list[tuple[Any, str]]] = {}
     for model_id, task, overall in rows:

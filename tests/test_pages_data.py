@@ -181,3 +181,30 @@ def test_missing_all_time_downloads_reads_the_same_as_the_score_breakdown(tmp_pa
     connection.close()
     assert fact.value is None
     assert fact.missing == MISSING_REASONS["hub"]
+
+
+def test_an_eval_without_its_own_source_links_to_the_card(tmp_path):
+    """An eval claim is never shown without a source: the card it was read from is the fallback."""
+    from factories import add_card, add_eval
+
+    db = new_db(tmp_path / "hub.db")
+    add_model(db, "acme/evald")
+    add_card(db, "acme/evald")
+    eval_id = add_eval(db, "acme/evald", dataset="squad_v2", metric="f1", value=83.0, verified=False)
+    db.execute("UPDATE eval_results SET source_url = NULL WHERE eval_id = ?", [eval_id])
+    db.conn.commit()
+    connection = connect(tmp_path / "hub.db")
+    (result,) = load_model(connection, "acme/evald").evals
+    connection.close()
+    assert result.source_url == "https://huggingface.co/acme/evald/resolve/main/README.md"
+
+
+def test_models_without_a_declared_task_are_never_presented_as_the_same_job(tmp_path):
+    db = new_db(tmp_path / "hub.db")
+    add_model(db, "acme/one", pipeline_tag=None)
+    add_model(db, "acme/two", pipeline_tag=None)
+    connection = connect(tmp_path / "hub.db")
+    pair = load_pair(connection, "acme/one", "acme/two")
+    connection.close()
+    assert pair.caveat and "no task" in pair.caveat
+    assert not pair.same_task
