@@ -90,9 +90,17 @@ def test_slice_arguments_reach_the_query():
                                "filter": ["text-generation", "gguf"], "search": "gemma"}
 
 
-def test_sort_alone_still_covers_the_whole_hub():
-    spider = make_spider(sort="likes")
+def test_a_full_crawl_walks_an_immutable_sort_key():
+    """The cursor is a keyset on (sort value, _id): a model whose trending score or downloads rise past
+    the cursor mid-crawl would never be listed, then be marked removed. createdAt never changes."""
+    spider = make_spider()
+    assert ("sort", "createdAt") in query_of(spider.first_page_url())
     assert spider.full_listing
+
+
+def test_a_volatile_sort_is_a_slice_that_marks_no_removals():
+    spider = make_spider(sort="likes")
+    assert not spider.full_listing
     assert spider.run_args == {"sort": "likes"}
 
 

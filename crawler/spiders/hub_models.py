@@ -31,6 +31,10 @@ LISTING_EXPAND = (
 )
 # Arguments that restrict the listing to part of the hub.
 SLICE_ARGS = ("author", "filter", "search", "max_models")
+# The cursor is a keyset on (sort value, _id). A full crawl walks createdAt, which never changes, so no
+# existing model can move past the cursor mid-crawl (and then be marked removed). Any other sort key
+# (trendingScore by default on the Hub, downloads, likes...) makes the crawl a slice: no removals.
+FULL_LISTING_SORT = "createdAt"
 
 
 class HubModelsSpider(CardFetchMixin, scrapy.Spider):
@@ -75,7 +79,8 @@ class HubModelsSpider(CardFetchMixin, scrapy.Spider):
 
     @property
     def full_listing(self) -> bool:
-        return not (self.author or self.filters or self.search or self.max_models)
+        sliced = self.author or self.filters or self.search or self.max_models
+        return not sliced and self.sort in (None, FULL_LISTING_SORT)
 
     # --- requests -----------------------------------------------------------------------------------
     def first_page_url(self) -> str:
@@ -84,8 +89,7 @@ class HubModelsSpider(CardFetchMixin, scrapy.Spider):
         if self.max_models is not None:
             page_size = min(page_size, self.max_models)
         params: list[tuple[str, str | int]] = [("limit", page_size)]
-        if self.sort:
-            params.append(("sort", self.sort))
+        params.append(("sort", self.sort or FULL_LISTING_SORT))
         if self.author:
             params.append(("author", self.author))
         if self.search:
