@@ -288,6 +288,10 @@ class Writer:
 
         totals = PageStats(seen=0, new=0, changed=0)
         problems: list[str] = []
+        # Replaying old responses is not seeing a model again: what left the hub stays removed.
+        removed = dict(
+            self.conn.execute("SELECT model_id, removed_at FROM models WHERE removed_at IS NOT NULL")
+        )
         for page in iter_archived_pages(self.conn, kind):
             if page.status != 200:
                 continue
@@ -297,6 +301,10 @@ class Writer:
             problems += page_problems
             with self._transaction() as conn:
                 stats = _write_facts(conn, page.run_id, facts)
+                conn.executemany(
+                    "UPDATE models SET removed_at = ? WHERE model_id = ?",
+                    [(removed[f.model_id], f.model_id) for f in facts if f.model_id in removed],
+                )
             totals.seen, totals.new, totals.changed = (
                 totals.seen + stats.seen, totals.new + stats.new, totals.changed + stats.changed,
             )

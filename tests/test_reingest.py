@@ -48,3 +48,15 @@ def test_reingest_restores_facts_from_the_archive(db_path, capsys):
 def test_reingest_without_database_is_a_clear_error(tmp_path, capsys):
     assert main(["reingest", "--db", str(tmp_path / "nope.db")]) == 1
     assert "no database" in capsys.readouterr().err
+
+
+def test_reingest_keeps_removed_models_removed(db_path):
+    """Replaying old responses is not seeing a model again: what left the hub stays removed."""
+    _archive_one_page(db_path)
+    writer = Writer(db_path)
+    assert writer.mark_removed("acme/beta", "2026-11-02T06:00:00Z")
+    writer.close()
+    assert main(["reingest", "--db", str(db_path)]) == 0
+    conn = sqlite3.connect(db_path)
+    removed = conn.execute("SELECT model_id, removed_at FROM models WHERE removed_at IS NOT NULL").fetchall()
+    assert removed == [("acme/beta", "2026-11-02T06:00:00Z")]
