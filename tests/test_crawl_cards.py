@@ -184,3 +184,22 @@ def test_recrawl_refreshes_the_card(tmp_path):
     assert (row["sha"], row["status"]) == ("c" * 40, "ok")
     assert b"# Fresh words" in card_text(row)
     assert runs(db_path)[-1]["cards_fetched"] == 1
+
+
+def test_recrawl_stores_the_hubs_eval_results_even_when_the_card_is_unchanged(tmp_path):
+    """evalResults come only from the info endpoint; an unchanged README must not make recrawl drop them."""
+    db_path = tmp_path / "hub.db"
+    store = make_store()
+    target = model_id(21)
+    store.update(target, evalResults=[{
+        "filename": ".eval_results/gsm8k.yaml", "verified": True,
+        "data": {"dataset": {"id": "openai/gsm8k", "task_id": "main"}, "value": 86.2,
+                 "source": {"url": "https://example.org/report", "name": "report"}},
+    }])
+    with FakeHub(store) as hub:
+        assert hubcrawl(hub, "crawl", "--db", str(db_path)).returncode == 0
+        result = hubcrawl(hub, "recrawl", target, "--db", str(db_path))
+    assert result.returncode == 0, result.stderr
+    rows = query(db_path, "SELECT dataset_id, value, verified FROM eval_results "
+                          "WHERE model_id = ? AND source_kind = 'evalResults'", target)
+    assert rows == [("openai/gsm8k", 86.2, 1)]

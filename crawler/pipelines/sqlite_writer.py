@@ -280,12 +280,9 @@ class SqliteWriterPipeline:
             self.writer.record_alias(item.requested_id, facts.model_id, item.fetched_at)
         cards = []
         if self.cards_enabled:
-            # A recrawl always refreshes the card; our ETag turns an unchanged one into a cheap 304.
-            from db.reader import card_states
-
-            state = card_states(self.writer.conn, [facts.model_id]).get(facts.model_id)
-            cards = [CardNeed(facts.model_id, facts.sha, state.etag if state else None, item.raw,
-                              facts.children)]
+            # A recrawl always downloads the card, without If-None-Match: the card result is also where
+            # this info body's evalResults and model-tree counts are stored, and a 304 would drop them.
+            cards = [CardNeed(facts.model_id, facts.sha, None, item.raw, facts.children)]
         return stats, facts.model_id, cards
 
     def _count_page(self, page_stats: Any, problems: list[str]) -> None:
