@@ -316,6 +316,19 @@ def test_recrawl_of_a_removed_model_exits_4_and_marks_it_removed(db_path):
     assert query(db_path, "SELECT count(*) FROM models WHERE model_id = 'nobody/never-existed'") == [(0,)]
 
 
+def test_recrawl_with_a_refused_token_fails_without_marking_the_model_removed(db_path):
+    """With a token the Hub answers 404 for a missing repo; a 401 then means the credentials were refused."""
+    store = make_store(50)
+    target = "org2/model-00020"
+    with FakeHub(store) as hub:
+        assert hubcrawl(hub, "crawl", "--no-cards", "--db", str(db_path)).returncode == 0
+        hub.faults.fail_next(1, status=401, path_prefix=f"/api/models/{target}")
+        result = hubcrawl(hub, "recrawl", target, "--db", str(db_path), HF_TOKEN=TOKEN)
+    assert result.returncode == 1, result.stderr
+    assert "HF_TOKEN" in result.stderr and TOKEN not in result.stderr
+    assert query(db_path, "SELECT removed_at FROM models WHERE model_id = ?", target) == [(None,)]
+
+
 def test_rate_limit_storm_and_server_errors_are_survived(db_path):
     store = make_store(TWO_PAGES)
     with FakeHub(store) as hub:

@@ -3,7 +3,7 @@
     scrapy crawl hub_model -a model_id=org/name -s HUBCRAWL_DB=hub.db
 
 A renamed repo answers 307 to its new id: the model is stored under the new id and the old one is
-recorded as an alias. 401/404 mean the model is gone (or private/gated-without-access): it is marked
+recorded as an alias. 404, or 401 without a token, means the model is gone (or private): it is marked
 removed, never deleted.
 """
 
@@ -68,6 +68,13 @@ class HubModelSpider(CardFetchMixin, scrapy.Spider):
 
     def parse(self, response: Response) -> Iterator[ModelInfo | ModelGone | FailedPage]:
         fetched_at = utc_now_iso()
+        if response.status == 401 and response.request.headers.get("Authorization"):
+            # With a token the Hub answers 404 for a missing repo: a 401 means the token was refused,
+            # which says nothing about the model. Fail the run; never mark the model removed for it.
+            self.crawler.stats.inc_value("hubcrawl/failed_pages")
+            yield FailedPage(url=response.url, kind="model_info", status=401, fetched_at=fetched_at,
+                             reason="the Hub refused the credentials in HF_TOKEN (HTTP 401)")
+            return
         if response.status in GONE_STATUSES:
             self.crawler.stats.inc_value("hubcrawl/models_gone")
             yield ModelGone(model_id=self.model_id, url=response.url, status=response.status,
