@@ -28,11 +28,6 @@ def card_states(conn: sqlite3.Connection, model_ids: list[str]) -> dict[str, Car
     }
 
 
-def stored_shas(conn: sqlite3.Connection, model_ids: list[str]) -> dict[str, str | None]:
-    """Stored model sha by id (None when stored without one); unknown models are absent."""
-    return dict(_select_in(conn, "SELECT model_id, sha FROM models WHERE model_id IN ", model_ids))
-
-
 def _select_in(conn: sqlite3.Connection, sql_prefix: str, values: list[str]) -> Iterable[tuple]:
     unique = list(dict.fromkeys(values))
     for start in range(0, len(unique), IN_CHUNK):

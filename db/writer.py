@@ -70,7 +70,7 @@ BULK_LOAD_INDEXES = {
     "models_last_run": "models(last_run_id)",
 }
 
-# Columns of crawl_runs that add_run_counters and finish_run may touch (names go into SQL).
+# Columns of crawl_runs that finish_run may set (names go into SQL).
 RUN_COUNTERS = frozenset(
     {
         "pages", "models_seen", "models_new", "models_changed", "models_removed", "requests",
@@ -201,15 +201,6 @@ class Writer:
                 (kind, _args_json(args), int(full_listing), started_at, pid),
             )
         return int(cursor.lastrowid)
-
-    def add_run_counters(self, run_id: int, **deltas: int) -> None:
-        """Add to a run's counters, e.g. `add_run_counters(run_id, pages=1, requests=2)`."""
-        if not deltas:
-            return
-        _check_counter_names(deltas)
-        assignments = ", ".join(f"{name} = {name} + ?" for name in deltas)
-        with self._transaction() as conn:
-            conn.execute(f"UPDATE crawl_runs SET {assignments} WHERE run_id = ?", (*deltas.values(), run_id))
 
     def finish_run(
         self, run_id: int, *, status: str, finished_at: str, counters: dict[str, int], message: str | None

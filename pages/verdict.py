@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 
 from pages.format import parse_shown_score
 
@@ -97,6 +96,3 @@ def compute_verdict(
         sentences.append(second)
     return Verdict(" ".join(sentences), outcomes)
 
-
-def shown_values(row: ScoreCells) -> tuple[Decimal | None, Decimal | None]:
-    return parse_shown_score(row.shown_a), parse_shown_score(row.shown_b)

@@ -138,7 +138,7 @@ def test_license_is_canonicalized_and_other_fields_read() -> None:
             "gated": "manual",
         }
     )
-    assert facts.license == "Apache-2.0" and facts.license_raw == "Apache-2.0"
+    assert facts.license == "Apache-2.0"
     assert facts.license_name is None  # blank is absent, not ""
     assert facts.license_link == "LICENSE.md"
     assert facts.base_models == ("org/base",)

@@ -11,7 +11,7 @@ import zlib
 
 import pytest
 
-from db.reader import CardState, card_states, iter_archived_pages, stored_shas
+from db.reader import CardState, card_states, iter_archived_pages
 from db.writer import BULK_LOAD_INDEXES, Writer
 from ingest.listing import normalize_model
 
@@ -334,9 +334,8 @@ def test_alias_recorded_and_updated(writer):
 def test_run_bookkeeping(writer):
     args = {"sort": "likes", "limit": 5, "hf_token": "hf_secret"}
     run_id = writer.start_run("crawl", args, full_listing=False, pid=os.getpid(), started_at=T0)
-    writer.add_run_counters(run_id, pages=1, requests=2)
-    writer.add_run_counters(run_id, pages=1, requests=1, http_429=1)
-    writer.finish_run(run_id, status="ok", finished_at=T1, counters={"models_seen": 40}, message="done")
+    writer.finish_run(run_id, status="ok", finished_at=T1,
+                      counters={"models_seen": 40, "pages": 2, "requests": 3, "http_429": 1}, message="done")
     row = writer.conn.execute(
         "SELECT kind, args, full_listing, status, finished_at, pages, requests, http_429, models_seen, "
         "message FROM crawl_runs WHERE run_id = ?", (run_id,)
@@ -344,7 +343,7 @@ def test_run_bookkeeping(writer):
     assert row == ("crawl", '{"limit": 5, "sort": "likes"}', 0, "ok", T1, 2, 3, 1, 40, "done")
     assert "hf_secret" not in row[1]
     with pytest.raises(ValueError, match="unknown run counters"):
-        writer.add_run_counters(run_id, **{"pages = 0; --": 1})
+        writer.finish_run(run_id, status="ok", finished_at=T1, counters={"pages = 0; --": 1}, message=None)
 
 
 def test_stale_running_runs_become_interrupted(writer):
@@ -360,14 +359,6 @@ def test_stale_running_runs_become_interrupted(writer):
 
 
 # ---- db.reader: what the crawler reads back ----------------------------------------------------
-
-
-def test_stored_shas_chunks_long_id_lists(writer):
-    run_id = start(writer)
-    write(writer, run_id, [info_body(1), list_item(2)], T0)
-    asked = [f"nobody/m{i}" for i in range(1200)] + [info_body(1)["id"], list_item(2)["id"]]
-    assert stored_shas(writer.conn, asked) == {info_body(1)["id"]: "a" * 40, list_item(2)["id"]: None}
-    assert stored_shas(writer.conn, []) == {}
 
 
 def test_card_states_from_cards_table(writer):

@@ -36,13 +36,13 @@ def _str_list(value: Any) -> tuple[str, ...] | None:
     return tuple(seen) or None
 
 
-def _parse_license(fm: dict[str, Any]) -> tuple[str | None, str | None]:
-    """(canonical id, raw value). A list of licenses keeps the first (the Hub shows the first)."""
+def _parse_license(fm: dict[str, Any]) -> str | None:
+    """The canonical license id. A list of licenses keeps the first (the Hub shows the first)."""
     raw = fm.get("license")
     if isinstance(raw, list):
         raw = next((item for item in raw if _clean_str(item)), None)
     raw = _clean_str(raw)
-    return (canonical_license(raw) if raw else None), raw
+    return canonical_license(raw) if raw else None
 
 
 def _parse_license_name(fm: dict[str, Any]) -> str | None:
@@ -101,10 +101,8 @@ def parse_facts(fm: dict[str, Any] | None) -> CardFacts:
     """All front-matter facts; an absent or unparsable front matter gives an empty CardFacts."""
     if not fm:
         return CardFacts()
-    license_id, license_raw = _parse_license(fm)
     return CardFacts(
-        license=license_id,
-        license_raw=license_raw,
+        license=_parse_license(fm),
         license_name=_parse_license_name(fm),
         license_link=_parse_license_link(fm),
         base_models=_parse_base_models(fm),

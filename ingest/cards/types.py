@@ -54,7 +54,6 @@ class ParamsClaim:
     value: int
     source: str  # 'card_text' | 'model_name'
     evidence: str  # the sentence (or the name) the number was read from
-    section: str | None = None  # section path of the sentence, when from card text
 
 
 @dataclass(frozen=True)
@@ -80,7 +79,6 @@ class CardFacts:
     """Facts read from the front matter (None when the card does not say)."""
 
     license: str | None = None
-    license_raw: str | None = None
     license_name: str | None = None
     license_link: str | None = None
     base_models: tuple[str, ...] | None = None
