@@ -70,13 +70,15 @@ BULK_LOAD_INDEXES = {
     "models_last_run": "models(last_run_id)",
 }
 
-# Columns of crawl_runs that finish_run may set (names go into SQL).
+# Columns of crawl_runs that finish_run may set (names go into SQL). `models_removed` is not one:
+# mark_removed and mark_unseen_removed count exactly the rows they flag, so they alone own it.
 RUN_COUNTERS = frozenset(
     {
-        "pages", "models_seen", "models_new", "models_changed", "models_removed", "requests",
+        "pages", "models_seen", "models_new", "models_changed", "requests",
         "retries", "http_429", "errors", "cards_fetched", "cards_not_modified", "cards_missing",
     }
 )
+OWNED_COUNTERS = {"models_removed": "counted by mark_removed and mark_unseen_removed as they flag models"}
 
 _STORED_COLUMNS = (
     "model_id", "hub_oid", "author", "sha", "pipeline_tag", "library_name", "license",
@@ -205,7 +207,8 @@ class Writer:
     def finish_run(
         self, run_id: int, *, status: str, finished_at: str, counters: dict[str, int], message: str | None
     ) -> None:
-        """Close a run. `counters` are final totals: they replace the stored values they name."""
+        """Close a run. `counters` are final totals: they replace the stored values they name
+        (any of RUN_COUNTERS; `models_removed` is already counted by the marking methods)."""
         _check_counter_names(counters)
         self._restore_indexes()
         assignments = "".join(f", {name} = ?" for name in counters)
@@ -353,12 +356,14 @@ class Writer:
                 (alias_id, model_id, seen_at),
             )
 
-    def mark_removed(self, model_id: str, at: str) -> bool:
-        """Flag a model the Hub no longer serves. Rows are never deleted. True if newly flagged."""
+    def mark_removed(self, model_id: str, at: str, *, run_id: int | None = None) -> bool:
+        """Flag a model the Hub no longer serves. Rows are never deleted. True if newly flagged,
+        and then counted in the run's `models_removed` when `run_id` is given."""
         with self._transaction() as conn:
             cursor = conn.execute(
                 "UPDATE models SET removed_at = ? WHERE model_id = ? AND removed_at IS NULL", (at, model_id)
             )
+            _count_removed(conn, run_id, cursor.rowcount)
         return cursor.rowcount == 1
 
     def mark_unseen_removed(self, run_id: int, at: str) -> int:
@@ -381,10 +386,7 @@ class Writer:
                 "AND last_run_id IS NOT ? AND last_seen < ?",
                 (at, run_id, started_at),
             )
-            conn.execute(
-                "UPDATE crawl_runs SET models_removed = models_removed + ? WHERE run_id = ?",
-                (cursor.rowcount, run_id),
-            )
+            _count_removed(conn, run_id, cursor.rowcount)
         return cursor.rowcount
 
 
@@ -545,7 +547,18 @@ def _args_json(args: dict) -> str:
     return json.dumps(safe, sort_keys=True, default=str)
 
 
+def _count_removed(conn: sqlite3.Connection, run_id: int | None, flagged: int) -> None:
+    if run_id is not None and flagged:
+        conn.execute(
+            "UPDATE crawl_runs SET models_removed = models_removed + ? WHERE run_id = ?", (flagged, run_id)
+        )
+
+
 def _check_counter_names(counters: dict[str, int]) -> None:
+    owned = set(counters) & set(OWNED_COUNTERS)
+    if owned:
+        name = sorted(owned)[0]
+        raise ValueError(f"{name} cannot be set by finish_run: it is {OWNED_COUNTERS[name]}")
     unknown = set(counters) - RUN_COUNTERS
     if unknown:
         raise ValueError(f"unknown run counters: {sorted(unknown)}")

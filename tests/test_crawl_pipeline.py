@@ -163,3 +163,4 @@ def test_a_gone_model_is_marked_removed_and_the_run_still_ok(db_path, known):
         assert stored["a/gone"][1] == FETCHED_AT
     else:
         assert stored == {}
+    assert run["models_removed"] == int(known)

@@ -320,6 +320,24 @@ def test_mark_removed_once_and_never_deletes(writer):
     assert writer.mark_removed("nobody/never-seen", T1) is False
 
 
+def test_the_writer_alone_owns_models_removed(writer):
+    """mark_removed / mark_unseen_removed count what they flag; finish_run cannot overwrite the total."""
+    first = start(writer, T0)
+    write(writer, first, [list_item(n) for n in (1, 2, 3, 4)], T0)
+    writer.finish_run(first, status="ok", finished_at=T0, counters={}, message=None)
+    second = start(writer, T1)
+    write(writer, second, [list_item(1), list_item(2)], T1)
+    assert writer.mark_removed(list_item(3)["id"], T1, run_id=second) is True
+    assert writer.mark_removed(list_item(3)["id"], T1, run_id=second) is False  # already flagged
+    flagged_unseen = writer.mark_unseen_removed(second, T1)  # list_item(4) only: 3 is flagged already
+    assert flagged_unseen == 1
+    with pytest.raises(ValueError, match="models_removed"):
+        writer.finish_run(second, status="ok", finished_at=T1, counters={"models_removed": 9}, message=None)
+    writer.finish_run(second, status="ok", finished_at=T1, counters={"models_seen": 2}, message=None)
+    flagged = scalar(writer, "SELECT count(*) FROM models WHERE removed_at IS NOT NULL")
+    assert scalar(writer, "SELECT models_removed FROM crawl_runs WHERE run_id = ?", second) == flagged == 2
+
+
 def test_alias_recorded_and_updated(writer):
     writer.record_alias("bert-base-uncased", "google-bert/bert-base-uncased", T0)
     writer.record_alias("bert-base-uncased", "google-bert/bert-base-uncased-v2", T1)

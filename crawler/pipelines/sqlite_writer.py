@@ -12,7 +12,8 @@ thread only downloads, so the next page arrives while this one is written. (Norm
 reactor thread instead was measured 40% slower: SQLite releases the GIL for every row it steps, and
 with another thread busy in Python each row then waits to get it back.)
 
-Stats it keeps (read by the progress extension and copied into `crawl_runs` at the end):
+Stats it keeps (read by the progress extension and copied into `crawl_runs` at the end, except
+`models_removed`, which the Writer counts in `crawl_runs` itself as it flags models):
 `hubcrawl/pages`, `hubcrawl/models_seen|new|changed|removed`, `hubcrawl/normalize_problems`,
 `hubcrawl/errors`, `hubcrawl/cards_fetched|cards_not_modified|cards_missing|card_errors`; and where
 the time goes: `hubcrawl/normalize_seconds`, `hubcrawl/write_seconds`.
@@ -136,7 +137,6 @@ class SqliteWriterPipeline:
             "models_seen": get("hubcrawl/models_seen", 0),
             "models_new": get("hubcrawl/models_new", 0),
             "models_changed": get("hubcrawl/models_changed", 0),
-            "models_removed": get("hubcrawl/models_removed", 0),
             "requests": get("downloader/request_count", 0),
             "retries": get("retry/count", 0),
             "http_429": get("hubcrawl/http_429", 0),
@@ -186,7 +186,7 @@ class SqliteWriterPipeline:
             await self._in_thread(self._store_card, item)
             self._count_card(item)
         elif isinstance(item, ModelGone):
-            removed = await self._in_thread(self.writer.mark_removed, item.model_id, item.fetched_at)
+            removed = await self._in_thread(self._mark_removed, item)
             self.stats.inc_value("hubcrawl/models_removed", int(removed))
             self.notes.append(f"{item.model_id}: HTTP {item.status} from the hub, marked removed")
         elif isinstance(item, FailedPage):
@@ -236,6 +236,9 @@ class SqliteWriterPipeline:
         for card in cards:
             self.crawler.engine.crawl(spider.card_request(
                 card.model_id, sha=card.sha, etag=card.etag, api=card.api, children=card.children))
+
+    def _mark_removed(self, item: ModelGone) -> bool:
+        return self.writer.mark_removed(item.model_id, item.fetched_at, run_id=self.run_id)
 
     def _store_card(self, item: CardFetched) -> None:
         """On the writer thread: a 304 only confirms the stored card; anything else replaces it."""
