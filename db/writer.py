@@ -26,6 +26,8 @@ How a fact from the API meets a stored fact:
   an `expand=` subset without tags says nothing about them.
 - Tags are rewritten only when the tag set changed (compared by `tags_hash`), and with them the
   edges the tags imply; an empty tag list (an `expand=` subset) leaves tags alone.
+- `api.baseModels` edges are replaced by those of a body that carries the `baseModels` key, even
+  empty or null (the model lost its base models); a body without the key leaves them alone.
 """
 
 from __future__ import annotations
@@ -422,7 +424,7 @@ def _plan_page(
             writes.snapshots.append((fact.model_id, fact.fetched_at, run_id, *_snapshot_metrics(row)))
         if old is None or row[_TAGS_HASH] != old[_TAGS_HASH]:
             writes.retagged.append((fact, old is None))
-        if any(edge.source == SOURCE_API for edge in fact.edges):
+        if fact.base_models_known:  # the body's baseModels is the whole current set, even when empty
             writes.api_edges.append(fact)
         if fact.spaces is not None:
             writes.with_spaces.append(fact)

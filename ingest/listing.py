@@ -37,7 +37,8 @@ def normalize_model(raw: dict, *, source_url: str, fetched_at: str) -> ModelFact
     params, params_source = parse_params(raw)
     # Most models have no base model: skip building edges unless a tag names one.
     edges = edges_from_tags(prefixed, model_id) if any(map(_is_base_model_tag, prefixed)) else ()
-    if "baseModels" in raw:
+    base_models_known = "baseModels" in raw
+    if base_models_known:
         edges += edges_from_base_models(raw["baseModels"], model_id)
     return ModelFacts(
         model_id=model_id,
@@ -68,6 +69,7 @@ def normalize_model(raw: dict, *, source_url: str, fetched_at: str) -> ModelFact
         children=_parse_children(get("childrenModelCount")),
         source_url=source_url,
         fetched_at=fetched_at,
+        base_models_known=base_models_known,
     )
 
 

@@ -53,3 +53,7 @@ class ModelFacts:
     children: dict[str, int] | None  # childrenModelCount by relation (info endpoint)
     source_url: str
     fetched_at: str
+    # True when the body carried `baseModels` (even empty or null): its API edges are then the whole
+    # current set and replace the stored ones. List items and `expand=` subsets without the key say
+    # nothing about them.
+    base_models_known: bool = False

@@ -269,6 +269,31 @@ def test_base_models_edges_replaced_when_present(writer):
     assert edges.fetchall() == [("b/base", "merge")]
 
 
+ADAPTER_OF_A_BASE = {"relation": "adapter", "models": [{"id": "a/base"}]}
+
+
+def api_edges(writer) -> set[tuple[str, str]]:
+    rows = writer.conn.execute("SELECT parent_id, relation FROM model_edges WHERE source = 'api.baseModels'")
+    return set(rows.fetchall())
+
+
+@pytest.mark.parametrize("emptied", [None, {}, [], {"relation": "adapter", "models": []}])
+def test_a_body_whose_base_models_key_is_empty_clears_stored_api_edges(writer, emptied):
+    run_id = start(writer)
+    write(writer, run_id, [info_body(1, baseModels=ADAPTER_OF_A_BASE)], T0)
+    assert api_edges(writer) == {("a/base", "adapter")}
+    write(writer, run_id, [info_body(1, baseModels=emptied)], T1)
+    assert api_edges(writer) == set()
+
+
+def test_a_body_without_the_base_models_key_keeps_stored_api_edges(writer):
+    run_id = start(writer)
+    write(writer, run_id, [info_body(1, baseModels=ADAPTER_OF_A_BASE)], T0)
+    write(writer, run_id, [list_item(1)], T1)  # list items never carry baseModels
+    write(writer, run_id, [{"_id": list_item(1)["_id"], "id": list_item(1)["id"], "sha": "c" * 40}], T2)
+    assert api_edges(writer) == {("a/base", "adapter")}
+
+
 def test_model_overview_shows_written_facts(writer):
     run_id = start(writer)
     item = info_body(1)

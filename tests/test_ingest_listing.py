@@ -243,6 +243,17 @@ def test_base_models_expand_adds_api_edges():
     }
 
 
+@pytest.mark.parametrize("value", [None, {}, [], {"relation": "finetune", "models": []}])
+def test_a_present_but_empty_base_models_key_is_known_to_carry_no_edges(value):
+    facts = _normalize({"id": "o/m", "baseModels": value})
+    assert facts.base_models_known is True
+    assert [edge for edge in facts.edges if edge.source == "api.baseModels"] == []
+
+
+def test_an_absent_base_models_key_says_nothing_about_api_edges():
+    assert _normalize({"id": "o/m", "tags": ["base_model:a/b"]}).base_models_known is False
+
+
 def test_normalize_page_turns_bad_items_into_messages():
     items = [{"id": "o/a"}, "not an object", {"no": "id"}, {"id": "o/b"}]
     facts, problems = normalize_page(items, source_url=SOURCE_URL, fetched_at=FETCHED_AT)
