@@ -12,6 +12,9 @@ from dataclasses import dataclass
 # Relations the Hub writes into `base_model:<relation>:<id>` tags and `baseModels.relation`.
 KNOWN_RELATIONS = frozenset({"finetune", "adapter", "quantized", "merge"})
 UNKNOWN_RELATION = "unknown"
+# The info endpoint's `spaces` list stops at this many entries (hf-api.md §1.6), so a stored
+# `spaces_count` of this value is a floor, not a count.
+HUB_SPACES_LIST_LIMIT = 100
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from pages.format import hub_url, is_missing, round_score
+from pages.format import hub_url, is_missing, round_score, spaces_capped
 from scoring.breakdown import load_breakdown
 
 DIMENSIONS = ("adoption", "quality", "ecosystem", "momentum")
@@ -169,6 +169,11 @@ class ModelView:
     downloads_history: list[tuple[str, int]]  # (taken_at, downloads 30d), oldest first
     breakdown: Breakdown | None
     card_url: str | None
+
+    @property
+    def spaces_capped(self) -> bool:
+        """The Spaces count reached the Hub's list limit, so it is a floor (see pages.format)."""
+        return spaces_capped(self.spaces.value)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
+from ingest.model import HUB_SPACES_LIST_LIMIT
+
 MISSING_MARK = "—"
 
 # Whitespace, control characters and quotes never belong in a link we emit.
@@ -75,6 +77,21 @@ def format_compact(value: int | None) -> str:
             tenths = number // (limit // 10)
             return f"{sign}{tenths // 10:,}.{tenths % 10}{suffix}"
     return f"{sign}{number}"
+
+
+def spaces_capped(count: int | None) -> bool:
+    """True when a Spaces count reached the Hub's list limit: the true number may be higher."""
+    return not is_missing(count) and int(count) >= HUB_SPACES_LIST_LIMIT
+
+
+SPACES_CAP_NOTE = f"the Hub lists at most {HUB_SPACES_LIST_LIMIT} Spaces per model; more may use it"
+
+
+def format_spaces(count: int | None, *, compact: bool = False) -> str:
+    """A Spaces count; at the Hub's list limit it is a floor, "100+", in both forms."""
+    if spaces_capped(count):
+        return f"{HUB_SPACES_LIST_LIMIT}+"
+    return format_compact(count) if compact else format_int(count)
 
 
 def format_percentile(value: float | None) -> str:

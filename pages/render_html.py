@@ -15,16 +15,19 @@ from markupsafe import Markup
 
 from pages.format import (
     MISSING_MARK,
+    SPACES_CAP_NOTE,
     format_compact,
     format_date,
     format_decimal,
     format_int,
     format_percentile,
     format_score,
+    format_spaces,
     safe_url,
 )
 from pages.page import ComparePage, ModelPage
 from pages.sparkline import sparkline_svg
+from pages.table import is_capped_spaces_signal
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
@@ -36,6 +39,11 @@ def _raw(value: Any) -> str:
     if isinstance(value, int | float):
         return format_decimal(value)
     return MISSING_MARK if value is None else str(value)
+
+
+def _signal_raw(signal: Any) -> str:
+    """Like `raw`, with a capped Spaces count shown as the floor it is."""
+    return format_spaces(signal.raw) if is_capped_spaces_signal(signal) else _raw(signal.raw)
 
 
 def _sparkline(history: list[tuple[str, int]]) -> Markup | None:
@@ -61,10 +69,12 @@ def environment() -> Environment:
         decimal=format_decimal,
         percentile=format_percentile,
         raw=_raw,
+        signal_raw=_signal_raw,
         safe_url=safe_url,
         sparkline=_sparkline,
     )
     env.globals["MISSING"] = MISSING_MARK
+    env.globals["SPACES_CAP_NOTE"] = SPACES_CAP_NOTE
     return env
 
 

@@ -84,6 +84,7 @@ def model_json(model: ModelView) -> dict[str, Any]:
         license_link=model.license_link,
         params_source=None if model.params.is_missing else model.params.source,
         space_ids=model.space_ids,
+        spaces_capped=model.spaces_capped,  # `spaces` is then a floor: the Hub lists at most 100
         capabilities=[asdict(c) for c in model.capabilities],
         evals=[asdict(e) for e in model.evals],
         base_models=[{"parent_id": p, "relation": r} for p, r in model.base_models],

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pages.data import Capability, EvalResult, ModelView
 from pages.format import format_date, format_decimal, format_score, safe_url
 from pages.page import ComparePage, ModelPage
-from pages.table import Cell, Row
+from pages.table import Cell, Row, shown_signal_raw
 
 _ESCAPES = str.maketrans({ch: f"\\{ch}" for ch in "\\`*[]<>|"})
 
@@ -38,8 +38,8 @@ def _cell(cell: Cell) -> str:
     if cell.missing:
         return f"{text} ({md_escape(cell.title)})"
     if cell.href and not cell.href.startswith("#"):
-        return md_link(cell.text, cell.href)
-    return text
+        text = md_link(cell.text, cell.href)
+    return f"{text} ({md_escape(cell.note)})" if cell.note else text
 
 
 def md_table(header: Sequence[str], rows: Sequence[Row]) -> list[str]:
@@ -117,7 +117,7 @@ def breakdown_md(model: ModelView) -> list[str]:
             reason = md_escape(dim.missing or "no signals")
             lines.append(f"| {dim.name} ({format_score(dim.score)}) | — ({reason}) | | | | | |")
         for s in dim.signals:
-            raw = format_decimal(s.raw) if s.missing is None else f"— ({md_escape(s.missing)})"
+            raw = shown_signal_raw(s) if s.missing is None else f"— ({md_escape(s.missing)})"
             lines.append(
                 f"| {dim.name} ({format_score(dim.score)}) | {md_escape(s.name)} | {raw} | "
                 f"{format_decimal(s.transformed)} | {format_decimal(s.weight_used)} | "

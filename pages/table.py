@@ -9,14 +9,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pages.data import DIMENSIONS, Fact, ModelView
+from pages.data import DIMENSIONS, Fact, ModelView, Signal
 from pages.format import (
     MISSING_MARK,
+    SPACES_CAP_NOTE,
     format_date,
+    format_decimal,
     format_int,
     format_percentile,
     format_score,
+    format_spaces,
     safe_url,
+    spaces_capped,
 )
 from pages.verdict import ScoreCells
 
@@ -27,6 +31,7 @@ class Cell:
     title: str  # provenance ("models.downloads, fetched 2026-11-01T06:00:00Z") or why it is missing
     href: str | None = None  # only http(s) URLs or in-page anchors
     missing: bool = False
+    note: str | None = None  # shown beside the text in every format (e.g. why a count is a floor)
 
 
 @dataclass(frozen=True)
@@ -116,6 +121,25 @@ def derivatives_cell(model: ModelView) -> Cell:
     return Cell(text, provenance(fact))
 
 
+def spaces_cell(model: ModelView) -> Cell:
+    fact = model.spaces
+    if fact.is_missing:
+        return missing_cell(fact)
+    if model.spaces_capped:
+        return Cell(format_spaces(fact.value), f"{provenance(fact)}; {SPACES_CAP_NOTE}", note=SPACES_CAP_NOTE)
+    return Cell(format_spaces(fact.value), provenance(fact))
+
+
+def is_capped_spaces_signal(signal: Signal) -> bool:
+    """A breakdown signal holding a Spaces count at the Hub's list limit (a floor, not a count)."""
+    return signal.source == "models.spaces_count" and spaces_capped(signal.raw)
+
+
+def shown_signal_raw(signal: Signal) -> str:
+    """A breakdown signal's raw value as shown; a capped Spaces count reads "100+"."""
+    return format_spaces(signal.raw) if is_capped_spaces_signal(signal) else format_decimal(signal.raw)
+
+
 def build_rows(models: Sequence[ModelView]) -> list[Row]:
     """The table rows in display order, one cell per model."""
 
@@ -141,7 +165,7 @@ def build_rows(models: Sequence[ModelView]) -> list[Row]:
         row("created_at", "Created", lambda m: date_cell(m.created_at)),
         row("last_modified", "Last updated", lambda m: date_cell(m.last_modified)),
         row("derivatives", "Derivatives by relation", derivatives_cell),
-        row("spaces", "Spaces using it", lambda m: int_cell(m.spaces)),
+        row("spaces", "Spaces using it", spaces_cell),
         row("capabilities", "Capabilities", lambda m: int_cell(m.capabilities_count)),
     ]
     return rows
