@@ -86,3 +86,4 @@ class CardFetched:
     api: dict | None = None
     children: dict[str, int] | None = None
     reason: str | None = None
+    too_large: bool = False  # abandoned mid-download: larger than HUBCRAWL_CARD_MAXSIZE

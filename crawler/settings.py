@@ -15,7 +15,7 @@ from db.connection import DEFAULT_DB_PATH
 
 
 def _env_number(name: str, default: float) -> float:
-    """Retry knobs can come from the environment, so tests and cron wrappers can tune them per run."""
+    """Retry and size knobs can come from the environment: tests and cron wrappers tune them per run."""
     value = os.environ.get(name)
     return float(value) if value else default
 
@@ -48,7 +48,11 @@ HUBCRAWL_PAGE_SIZE = 1000
 HUBCRAWL_CARDS = True
 # The card parser keeps 1 MB of text; we download up to 8 MiB so the served size and truncation are
 # still recorded. Larger READMEs are abandoned mid-download and recorded as errors.
-HUBCRAWL_CARD_MAXSIZE = 8 * 1024 * 1024
+HUBCRAWL_CARD_MAXSIZE = int(_env_number("HUBCRAWL_CARD_MAXSIZE", 8 * 1024 * 1024))
+# A card that failed for good (401/403 on a gated repo, 404 without EntryNotFound, a README over the
+# cap) is asked again only when the model's sha moves or its last attempt is this many days old.
+# Transient failures (5xx, 408, 429, no response at all) are asked again on the next crawl.
+HUBCRAWL_CARD_ERROR_RETRY_DAYS = _env_number("HUBCRAWL_CARD_ERROR_RETRY_DAYS", 7.0)
 # Card requests in flight before the listing waits for them (each holds its list item in memory).
 HUBCRAWL_CARD_BACKLOG = 1000
 

@@ -16,15 +16,22 @@ class CardState:
     sha: str | None  # model sha the stored card was fetched at
     etag: str | None  # for If-None-Match
     status: str  # 'ok' | 'missing' | 'error'
+    http_status: int | None = None  # of the last attempt; None when no response came back
+    fetched_at: str | None = None  # when the last attempt was made
+    too_large: bool = False  # an 'error' abandoned over the download cap (stored as truncated)
 
 
 def card_states(conn: sqlite3.Connection, model_ids: list[str]) -> dict[str, CardState]:
     """Stored card state by model id; models without a `cards` row are absent from the result."""
+    rows = _select_in(
+        conn,
+        "SELECT model_id, sha, etag, status, http_status, fetched_at, truncated "
+        "FROM cards WHERE model_id IN ",
+        model_ids,
+    )
     return {
-        model_id: CardState(sha=sha, etag=etag, status=status)
-        for model_id, sha, etag, status in _select_in(
-            conn, "SELECT model_id, sha, etag, status FROM cards WHERE model_id IN ", model_ids
-        )
+        model_id: CardState(sha, etag, status, http_status, fetched_at, status == "error" and bool(truncated))
+        for model_id, sha, etag, status, http_status, fetched_at, truncated in rows
     }
 
 

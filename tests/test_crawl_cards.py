@@ -203,3 +203,33 @@ def test_recrawl_stores_the_hubs_eval_results_even_when_the_card_is_unchanged(tm
     rows = query(db_path, "SELECT dataset_id, value, verified FROM eval_results "
                           "WHERE model_id = ? AND source_kind = 'evalResults'", target)
     assert rows == [("openai/gsm8k", 86.2, 1)]
+
+
+def test_a_permanent_card_error_costs_nothing_on_an_unchanged_crawl_until_the_retry_interval(tmp_path):
+    """403 (a gated repo) and a README over the download cap are permanent: an unchanged re-crawl does
+    not ask again, until HUBCRAWL_CARD_ERROR_RETRY_DAYS have passed. A 5xx is transient: asked again."""
+    db_path = tmp_path / "hub.db"
+    store = make_store()
+    gated = model_id(6)
+    # The download cap sits between the plain cards and the 3 MB one, so only HUGE goes over it.
+    capped = {"HUBCRAWL_CARD_MAXSIZE": str(len(HUGE_CARD) // 2)}
+    with FakeHub(store) as hub:
+        hub.faults.fail_next(1, status=403, path_prefix=f"/{gated}/resolve/")
+        hub.faults.fail_next(4, status=500, path_prefix=f"/{model_id(FAILING)}/resolve/")
+        first = hubcrawl(hub, "crawl", "--db", str(db_path), **capped)
+        stored = cards(db_path)
+        hub.clear_requests()
+        second = hubcrawl(hub, "crawl", "--db", str(db_path), **capped)
+        second_requests = sorted(requested_model(r) for r in card_requests(hub))
+        hub.clear_requests()
+        due = hubcrawl(hub, "crawl", "--db", str(db_path), HUBCRAWL_CARD_ERROR_RETRY_DAYS="0", **capped)
+        due_requests = sorted(requested_model(r) for r in card_requests(hub))
+    assert first.returncode == second.returncode == due.returncode == 0, second.stderr
+    for model in (gated, model_id(HUGE), model_id(FAILING)):
+        assert stored[model]["status"] == "error"
+    assert stored[gated]["http_status"] == 403
+    assert (stored[model_id(HUGE)]["http_status"], stored[model_id(HUGE)]["truncated"]) == (None, 1)
+    # Only the transient failure is asked again (and the unchanged crawl asks nothing else).
+    assert second_requests == [model_id(FAILING)]
+    # Once the retry interval has passed, the permanent errors are asked again too.
+    assert due_requests == sorted([gated, model_id(HUGE)])

@@ -10,9 +10,10 @@ import pytest
 from scrapy.utils.test import get_crawler
 
 from crawler.items import FailedPage, ListingPage, ModelGone, ModelInfo
-from crawler.pipelines.sqlite_writer import SqliteWriterPipeline
+from crawler.pipelines.sqlite_writer import SqliteWriterPipeline, card_is_due
 from crawler.spiders.hub_model import HubModelSpider
 from crawler.spiders.hub_models import HubModelsSpider
+from db.reader import CardState
 
 FETCHED_AT = "2026-11-01T06:00:00Z"
 URL = "http://hub.test/api/models?limit=1000"
@@ -164,3 +165,35 @@ def test_a_gone_model_is_marked_removed_and_the_run_still_ok(db_path, known):
     else:
         assert stored == {}
     assert run["models_removed"] == int(known)
+
+
+# --- which cards a listing page asks for -------------------------------------------------------------
+SHA, OTHER_SHA = "a" * 40, "b" * 40
+LAST_WEEK, YESTERDAY = "2026-10-25T06:00:00Z", "2026-10-31T06:00:00Z"
+RETRY_BEFORE = "2026-10-28T06:00:00Z"  # errors attempted before this are due again
+
+
+def error_state(http_status: int | None, *, too_large: bool = False) -> CardState:
+    return CardState(SHA, None, "error", http_status, YESTERDAY, too_large)
+
+
+@pytest.mark.parametrize("http_status", [500, 502, 503, 408, 429, None])
+def test_a_transient_card_error_is_due_on_the_next_crawl(http_status):
+    assert card_is_due(error_state(http_status), SHA, RETRY_BEFORE)
+
+
+@pytest.mark.parametrize("state", [error_state(401), error_state(403), error_state(404),
+                                   error_state(None, too_large=True)])
+def test_a_permanent_card_error_waits_for_the_retry_interval_or_a_new_sha(state):
+    assert not card_is_due(state, SHA, RETRY_BEFORE)
+    assert card_is_due(state, OTHER_SHA, RETRY_BEFORE)
+    old = CardState(state.sha, None, "error", state.http_status, LAST_WEEK, state.too_large)
+    assert card_is_due(old, SHA, RETRY_BEFORE)
+
+
+def test_good_and_missing_cards_are_due_only_when_the_sha_moves():
+    for status in ("ok", "missing"):
+        state = CardState(SHA, '"etag"', status, 200 if status == "ok" else 404, LAST_WEEK)
+        assert not card_is_due(state, SHA, RETRY_BEFORE)
+        assert card_is_due(state, OTHER_SHA, RETRY_BEFORE)
+    assert card_is_due(None, SHA, RETRY_BEFORE)

@@ -415,7 +415,10 @@ def test_card_states_from_cards_table(writer):
     )
     writer.conn.commit()
     states = card_states(writer.conn, [list_item(1)["id"], list_item(2)["id"]])
-    assert states == {list_item(1)["id"]: CardState(sha="b" * 40, etag='"etag-1"', status="ok")}
+    assert states == {
+        list_item(1)["id"]: CardState(sha="b" * 40, etag='"etag-1"', status="ok", http_status=None,
+                                      fetched_at=T0)
+    }
 
 
 def test_iter_archived_pages_filters_by_kind_and_decompresses(writer):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from scrapy.exceptions import DownloadTimeoutError
+from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError
 from scrapy.http import Request, Response
+from scrapy.utils._download_handlers import get_maxsize_msg
 from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
@@ -69,6 +70,23 @@ def test_a_download_failure_is_an_error_item_not_a_lost_card():
     [item] = list(spider.card_failed(failure))
     assert (item.outcome, item.http_status) == ("error", None)
     assert "DownloadTimeoutError" in item.reason
+    assert item.too_large is False  # a timeout may well succeed next time
+
+
+def test_a_readme_over_the_download_cap_is_flagged_too_large():
+    spider = make_spider()
+    request = spider.card_request("org/name", sha=SHA, etag=None)
+    # Scrapy's own message, for both an announced and a received size over download_maxsize.
+    for expected in (True, False):
+        message = get_maxsize_msg(9_000_000, 8_388_608, request, expected=expected)
+        failure = Failure(DownloadCancelledError(message))
+        failure.request = request
+        [item] = list(spider.card_failed(failure))
+        assert (item.outcome, item.http_status, item.too_large) == ("error", None, True)
+    failure = Failure(DownloadCancelledError("engine stopped"))
+    failure.request = request
+    [item] = list(spider.card_failed(failure))
+    assert item.too_large is False  # cancelled for another reason
 
 
 def test_the_listing_waits_while_too_many_cards_are_pending():

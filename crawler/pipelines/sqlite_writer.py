@@ -30,12 +30,16 @@ import logging
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from scrapy import signals
 
 from crawler.items import CardFetched, FailedPage, ListingPage, ModelGone, ModelInfo
-from hubcrawl.clock import utc_now_iso
+from hubcrawl.clock import utc_now, utc_now_iso
+
+if TYPE_CHECKING:
+    from db.reader import CardState
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -50,6 +54,9 @@ MESSAGE_MAX_FAILURES = 5
 # a group (and the write lock) open for long.
 WRITE_GROUP_PAGES = 20
 WRITE_GROUP_SECONDS = 2.0
+# Card failures worth asking again on the next crawl: the Hub was down, slow or rate limiting. Other
+# errors (401/403 gated, 404 without EntryNotFound, a README over the cap) wait for the retry interval.
+TRANSIENT_CARD_STATUSES = frozenset({408, 429})
 
 
 class CardNeed(NamedTuple):
@@ -77,6 +84,9 @@ class SqliteWriterPipeline:
         # Pages handed to the writer thread and pages it has written: each counter has one writer.
         self._pages_submitted = 0
         self._pages_written = 0
+        # Permanent card errors attempted before this moment are due again (see card_is_due).
+        retry_days = crawler.settings.getfloat("HUBCRAWL_CARD_ERROR_RETRY_DAYS", 7.0)
+        self.card_retry_before = (utc_now() - timedelta(days=retry_days)).strftime("%Y-%m-%dT%H:%M:%SZ")
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -216,15 +226,15 @@ class SqliteWriterPipeline:
         return stats, problems, cards
 
     def _cards_needed(self, facts: list, raw_items: list) -> list[CardNeed]:
-        """New models, models whose sha moved, and cards that failed last time. An unchanged model
-        costs no card request."""
+        """New models, models whose sha moved, and failed cards that are due (see card_is_due).
+        An unchanged model costs no card request."""
         from db.reader import card_states
 
         states = card_states(self.writer.conn, [fact.model_id for fact in facts])
         needed = []
         for fact in facts:
             state = states.get(fact.model_id)
-            if state is None or state.sha != fact.sha or state.status == "error":
+            if card_is_due(state, fact.sha, self.card_retry_before):
                 needed.append(CardNeed(fact.model_id, fact.sha, state.etag if state else None))
         if needed:
             raw_by_id = {raw.get("id"): raw for raw in raw_items if isinstance(raw, dict)}
@@ -252,7 +262,7 @@ class SqliteWriterPipeline:
         result = build_card_result(
             item.model_id, status=item.outcome, body=item.body, http_status=item.http_status,
             etag=item.etag, sha=item.sha, source_url=item.url, fetched_at=item.fetched_at,
-            api=item.api, children=item.children,
+            api=item.api, children=item.children, too_large=item.too_large,
         )
         write_card(self.writer.conn, result)
 
@@ -317,3 +327,21 @@ class SqliteWriterPipeline:
 
     async def _in_thread(self, function: Any, *args: Any) -> Any:
         return await asyncio.wrap_future(self._on_thread(function, *args))
+
+
+def card_is_due(state: CardState | None, sha: str | None, retry_before: str) -> bool:
+    """Whether a listed model needs its card requested: never fetched, its sha moved, or a failed
+    fetch that is worth repeating (transient now; permanent once attempted before `retry_before`)."""
+    if state is None or state.sha != sha:
+        return True
+    if state.status != "error":
+        return False
+    return is_transient_card_error(state) or (state.fetched_at or "") <= retry_before
+
+
+def is_transient_card_error(state: CardState) -> bool:
+    """5xx, 408, 429, or no response at all (a timeout, a reset), unless the download was abandoned
+    for being over the size cap: that one will be just as large next time."""
+    if state.http_status is None:
+        return not state.too_large
+    return state.http_status >= 500 or state.http_status in TRANSIENT_CARD_STATUSES

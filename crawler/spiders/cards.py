@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from urllib.parse import quote
 
 import scrapy
+from scrapy.exceptions import DownloadCancelledError
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
@@ -94,6 +95,7 @@ class CardFetchMixin:
             http_status=response.status if response is not None else None, body=None, etag=None,
             sha=card["sha"], fetched_at=utc_now_iso(), api=card["api"], children=card["children"],
             reason=f"{failure.type.__name__}: {failure.getErrorMessage()}",
+            too_large=_over_download_cap(failure),
         )
         yield from self._card_done()
 
@@ -120,3 +122,8 @@ class CardFetchMixin:
         if self.parked_request is not None and self.cards_in_flight <= self.card_backlog // 2:
             request, self.parked_request = self.parked_request, None
             yield request
+
+
+def _over_download_cap(failure: Failure) -> bool:
+    """Scrapy cancels a download over `download_maxsize` with a message naming the max size."""
+    return bool(failure.check(DownloadCancelledError)) and "max size" in failure.getErrorMessage()

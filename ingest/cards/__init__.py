@@ -11,6 +11,7 @@ results and verified flags, license/task conflicts, the model-name params fallba
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from ingest.cards.capabilities import build_capabilities
@@ -216,15 +217,18 @@ def build_card_result(
     fetched_at: str,
     api: dict | None = None,
     children: dict[str, int] | None = None,
+    too_large: bool = False,
 ) -> CardResult:
     """Everything `write_card` stores for one model's README. Pure and never raises.
 
     `status` is 'ok' (body present), 'missing' (404 EntryNotFound) or 'error'. `api` is the raw Hub
     dict for the model (list item or info body); `children` the derivative counts by relation.
     Without a body, the API-derived capabilities and the model-name params claim are still built.
+    `too_large`: the download was abandoned over the size cap; the error is stored with `truncated`.
     """
     try:
-        return _build(model_id, status, body, http_status, etag, sha, source_url, fetched_at, api, children)
+        result = _build(model_id, status, body, http_status, etag, sha, source_url, fetched_at, api, children)
+        return replace(result, truncated=True) if too_large and result.status == "error" else result
     except Exception as exc:  # a bug here must not stop a crawl: store the card row and the reason
         return CardResult(
             model_id=model_id,
