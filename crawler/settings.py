@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 
+from crawler import defaults
 from db.connection import DEFAULT_DB_PATH
 
 
@@ -48,13 +49,13 @@ HUBCRAWL_PAGE_SIZE = 1000
 HUBCRAWL_CARDS = True
 # The card parser keeps 1 MB of text; we download up to 8 MiB so the served size and truncation are
 # still recorded. Larger READMEs are abandoned mid-download and recorded as errors.
-HUBCRAWL_CARD_MAXSIZE = int(_env_number("HUBCRAWL_CARD_MAXSIZE", 8 * 1024 * 1024))
+HUBCRAWL_CARD_MAXSIZE = int(_env_number("HUBCRAWL_CARD_MAXSIZE", defaults.CARD_MAXSIZE))
 # A card that failed for good (401/403 on a gated repo, 404 without EntryNotFound, a README over the
 # cap) is asked again only when the model's sha moves or its last attempt is this many days old.
 # Transient failures (5xx, 408, 429, no response at all) are asked again on the next crawl.
-HUBCRAWL_CARD_ERROR_RETRY_DAYS = _env_number("HUBCRAWL_CARD_ERROR_RETRY_DAYS", 7.0)
+HUBCRAWL_CARD_ERROR_RETRY_DAYS = _env_number("HUBCRAWL_CARD_ERROR_RETRY_DAYS", defaults.CARD_ERROR_RETRY_DAYS)
 # Card requests in flight before the listing waits for them (each holds its list item in memory).
-HUBCRAWL_CARD_BACKLOG = 1000
+HUBCRAWL_CARD_BACKLOG = defaults.CARD_BACKLOG
 
 # --- politeness -----------------------------------------------------------------------------------
 # Listing pages are sequential by nature (cursor pagination); the concurrency is for card downloads.
@@ -73,18 +74,20 @@ AUTOTHROTTLE_ENABLED = False
 # off exponentially on 5xx and timeouts (Scrapy retries at once: scrapy#3849).
 RETRY_ENABLED = True
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
-HUBCRAWL_MAX_RETRIES = int(_env_number("HUBCRAWL_MAX_RETRIES", 5))
+HUBCRAWL_MAX_RETRIES = int(_env_number("HUBCRAWL_MAX_RETRIES", defaults.MAX_RETRIES))
 RETRY_TIMES = HUBCRAWL_MAX_RETRIES
 # First 5xx/timeout retry waits this many seconds, then 2x, 4x, ... (capped by HUBCRAWL_BACKOFF_MAX):
 # 1+2+4+8+16 s rides out a half-minute outage before a page is given up.
-HUBCRAWL_BACKOFF_BASE = _env_number("HUBCRAWL_BACKOFF_BASE", 1.0)
-HUBCRAWL_BACKOFF_MAX = _env_number("HUBCRAWL_BACKOFF_MAX", 60.0)
+HUBCRAWL_BACKOFF_BASE = _env_number("HUBCRAWL_BACKOFF_BASE", defaults.BACKOFF_BASE)
+HUBCRAWL_BACKOFF_MAX = _env_number("HUBCRAWL_BACKOFF_MAX", defaults.BACKOFF_MAX)
 # The longest we wait on one 429 before retrying, whatever Retry-After says (a 5-minute window at most).
-HUBCRAWL_RATE_LIMIT_MAX_WAIT = _env_number("HUBCRAWL_RATE_LIMIT_MAX_WAIT", 310.0)
+HUBCRAWL_RATE_LIMIT_MAX_WAIT = _env_number("HUBCRAWL_RATE_LIMIT_MAX_WAIT", defaults.RATE_LIMIT_MAX_WAIT)
 # 429s are the Hub asking us to wait, not failures: they have their own retry budget.
-HUBCRAWL_MAX_RATE_LIMIT_RETRIES = int(_env_number("HUBCRAWL_MAX_RATE_LIMIT_RETRIES", 20))
+HUBCRAWL_MAX_RATE_LIMIT_RETRIES = int(
+    _env_number("HUBCRAWL_MAX_RATE_LIMIT_RETRIES", defaults.MAX_RATE_LIMIT_RETRIES)
+)
 # `RateLimit: ...;t=<s>` is whole seconds: wait this much longer before trying again.
-HUBCRAWL_RATE_LIMIT_MARGIN = _env_number("HUBCRAWL_RATE_LIMIT_MARGIN", 1.0)
+HUBCRAWL_RATE_LIMIT_MARGIN = _env_number("HUBCRAWL_RATE_LIMIT_MARGIN", defaults.RATE_LIMIT_MARGIN)
 RETRY_GIVE_UP_LOG_LEVEL = "ERROR"
 
 DOWNLOADER_MIDDLEWARES = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 
 import pytest
 from scrapy import Spider
@@ -116,3 +117,28 @@ def test_a_used_up_window_pauses_new_requests():
     asyncio.run(middleware.process_request(Request(URL)))
     # The next request waited for the window: the wait shows up in the backoff total.
     assert 0 < stat(middleware, "hubcrawl/backoff_seconds") <= 0.05
+
+
+def test_without_hubcrawl_settings_the_middleware_uses_the_project_defaults():
+    """One source of truth: crawler.settings publishes crawler.defaults, and the middleware falls back
+    to the very same values when run with bare Scrapy settings."""
+    import crawler.settings as project
+    from crawler import defaults
+
+    crawler = get_crawler(Spider, {})
+    crawler.spider = crawler._create_spider("test")
+    middleware = BackoffRetryMiddleware.from_crawler(crawler)
+    knobs = {
+        "HUBCRAWL_MAX_RETRIES": (middleware.max_retry_times, defaults.MAX_RETRIES),
+        "HUBCRAWL_BACKOFF_BASE": (middleware.backoff_base, defaults.BACKOFF_BASE),
+        "HUBCRAWL_BACKOFF_MAX": (middleware.backoff_max, defaults.BACKOFF_MAX),
+        "HUBCRAWL_RATE_LIMIT_MAX_WAIT": (middleware.rate_limit_max_wait, defaults.RATE_LIMIT_MAX_WAIT),
+        "HUBCRAWL_MAX_RATE_LIMIT_RETRIES": (
+            middleware.max_rate_limit_retries, defaults.MAX_RATE_LIMIT_RETRIES
+        ),
+        "HUBCRAWL_RATE_LIMIT_MARGIN": (middleware.rate_limit_margin, defaults.RATE_LIMIT_MARGIN),
+    }
+    for name, (used, default) in knobs.items():
+        assert used == default, name
+        if name not in os.environ:  # the project settings take the environment first
+            assert getattr(project, name) == default, name

@@ -24,6 +24,7 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.http import Request, Response
 from scrapy.utils.response import response_status_message
 
+from crawler import defaults
 from crawler.headers import header_text, parse_rate_limit, parse_retry_after
 
 if TYPE_CHECKING:
@@ -34,14 +35,18 @@ if TYPE_CHECKING:
 class BackoffRetryMiddleware(RetryMiddleware):
     def __init__(self, settings: BaseSettings) -> None:
         super().__init__(settings)
-        self.max_retry_times = settings.getint("HUBCRAWL_MAX_RETRIES", self.max_retry_times)
-        self.backoff_base = settings.getfloat("HUBCRAWL_BACKOFF_BASE", 1.0)
-        self.backoff_max = settings.getfloat("HUBCRAWL_BACKOFF_MAX", 60.0)
-        self.rate_limit_max_wait = settings.getfloat("HUBCRAWL_RATE_LIMIT_MAX_WAIT", 310.0)
+        self.max_retry_times = settings.getint("HUBCRAWL_MAX_RETRIES", defaults.MAX_RETRIES)
+        self.backoff_base = settings.getfloat("HUBCRAWL_BACKOFF_BASE", defaults.BACKOFF_BASE)
+        self.backoff_max = settings.getfloat("HUBCRAWL_BACKOFF_MAX", defaults.BACKOFF_MAX)
+        self.rate_limit_max_wait = settings.getfloat(
+            "HUBCRAWL_RATE_LIMIT_MAX_WAIT", defaults.RATE_LIMIT_MAX_WAIT
+        )
         # A 429 is the Hub asking us to wait, not a failure: it gets its own, larger budget.
-        self.max_rate_limit_retries = settings.getint("HUBCRAWL_MAX_RATE_LIMIT_RETRIES", 20)
+        self.max_rate_limit_retries = settings.getint(
+            "HUBCRAWL_MAX_RATE_LIMIT_RETRIES", defaults.MAX_RATE_LIMIT_RETRIES
+        )
         # `t` in RateLimit is whole seconds, rounded down: wait a little past it (huggingface_hub adds 1 s).
-        self.rate_limit_margin = settings.getfloat("HUBCRAWL_RATE_LIMIT_MARGIN", 1.0)
+        self.rate_limit_margin = settings.getfloat("HUBCRAWL_RATE_LIMIT_MARGIN", defaults.RATE_LIMIT_MARGIN)
         self._paused_until = 0.0  # time.monotonic() before which no new request is sent
 
     @classmethod

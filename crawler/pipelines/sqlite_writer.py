@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from scrapy import signals
 
+from crawler import defaults
 from crawler.items import CardFetched, FailedPage, ListingPage, ModelGone, ModelInfo
 from hubcrawl.clock import utc_now, utc_now_iso
 
@@ -85,7 +86,9 @@ class SqliteWriterPipeline:
         self._pages_submitted = 0
         self._pages_written = 0
         # Permanent card errors attempted before this moment are due again (see card_is_due).
-        retry_days = crawler.settings.getfloat("HUBCRAWL_CARD_ERROR_RETRY_DAYS", 7.0)
+        retry_days = crawler.settings.getfloat(
+            "HUBCRAWL_CARD_ERROR_RETRY_DAYS", defaults.CARD_ERROR_RETRY_DAYS
+        )
         self.card_retry_before = (utc_now() - timedelta(days=retry_days)).strftime("%Y-%m-%dT%H:%M:%SZ")
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 

@@ -24,14 +24,11 @@ from scrapy.exceptions import DownloadCancelledError
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from crawler import defaults
 from crawler.headers import header_text
 from crawler.items import CardFetched
 from hubcrawl.clock import utc_now_iso
 
-# The card parser caps text at 1 MB (ingest/cards/decode.py); we download up to 8 MiB so that it can
-# still record the size as served and flag the truncation. Anything larger is abandoned by Scrapy
-# mid-download and recorded as an error.
-CARD_MAXSIZE = 8 * 1024 * 1024
 # Statuses the card callback handles itself (everything else goes to the errback after retries).
 CARD_STATUSES = [304, 401, 403, 404]
 
@@ -48,7 +45,12 @@ class CardFetchMixin:
 
     @property
     def card_backlog(self) -> int:
-        return self.settings.getint("HUBCRAWL_CARD_BACKLOG", 1000)  # type: ignore[attr-defined]
+        return self.settings.getint("HUBCRAWL_CARD_BACKLOG", defaults.CARD_BACKLOG)  # type: ignore[attr-defined]
+
+    @property
+    def card_maxsize(self) -> int:
+        """Bytes of README downloaded at most (HUBCRAWL_CARD_MAXSIZE; see crawler/settings.py)."""
+        return self.settings.getint("HUBCRAWL_CARD_MAXSIZE", defaults.CARD_MAXSIZE)  # type: ignore[attr-defined]
 
     def card_url(self, model_id: str, sha: str | None) -> str:
         endpoint = self.settings.get("HF_ENDPOINT").rstrip("/")  # type: ignore[attr-defined]
@@ -69,7 +71,7 @@ class CardFetchMixin:
             priority=-1,
             meta={
                 "handle_httpstatus_list": CARD_STATUSES,
-                "download_maxsize": self.settings.getint("HUBCRAWL_CARD_MAXSIZE", CARD_MAXSIZE),  # type: ignore[attr-defined]
+                "download_maxsize": self.card_maxsize,
                 "card": {"model_id": model_id, "sha": sha, "api": api, "children": children},
             },
         )
