@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 # IN (...) lists stay far below SQLite's variable limit, whatever the build.
@@ -23,7 +23,7 @@ class CardState:
 
 def card_states(conn: sqlite3.Connection, model_ids: list[str]) -> dict[str, CardState]:
     """Stored card state by model id; models without a `cards` row are absent from the result."""
-    rows = _select_in(
+    rows = select_in(
         conn,
         "SELECT model_id, sha, etag, status, http_status, fetched_at, truncated "
         "FROM cards WHERE model_id IN ",
@@ -35,7 +35,9 @@ def card_states(conn: sqlite3.Connection, model_ids: list[str]) -> dict[str, Car
     }
 
 
-def _select_in(conn: sqlite3.Connection, sql_prefix: str, values: list[str]) -> Iterable[tuple]:
+def select_in(conn: sqlite3.Connection, sql_prefix: str, values: list[str]) -> Iterator[tuple]:
+    """Rows of `sql_prefix + "(?, ?, ...)"` over `values` (repeats dropped), one query per IN_CHUNK
+    values: `select_in(conn, "SELECT model_id, sha FROM models WHERE model_id IN ", ids)`."""
     unique = list(dict.fromkeys(values))
     for start in range(0, len(unique), IN_CHUNK):
         chunk = unique[start : start + IN_CHUNK]

@@ -45,11 +45,10 @@ from operator import attrgetter, itemgetter
 from pathlib import Path
 
 from db.connection import open_db
+from db.reader import iter_archived_pages, select_in
 from ingest.edges import SOURCE_API, SOURCE_TAGS
 from ingest.model import ModelFacts
 
-# IN (...) lists stay far below SQLite's variable limit, whatever the build.
-IN_CHUNK = 500
 # Level 1 compresses a 1000-item listing page about 5:1 in well under half the time of level 6 (7:1),
 # and the archive is written for every page.
 ARCHIVE_ZLIB_LEVEL = 1
@@ -279,7 +278,6 @@ class Writer:
         Replaying in archive order leaves each model with the facts of its latest response.
         Returns totals over all pages and the normalization problems.
         """
-        from db.reader import iter_archived_pages
         from ingest.listing import normalize_body
 
         totals = PageStats(seen=0, new=0, changed=0)
@@ -468,14 +466,8 @@ def tags_hash(tags: Sequence[str]) -> str:
 
 
 def _stored_rows(conn: sqlite3.Connection, model_ids: list[str]) -> dict[str, tuple]:
-    """Stored rows (in _STORED_COLUMNS order) of the page's models, one query per IN_CHUNK ids."""
-    stored: dict[str, tuple] = {}
-    for start in range(0, len(model_ids), IN_CHUNK):
-        chunk = model_ids[start : start + IN_CHUNK]
-        sql = _SELECT_STORED + f"({', '.join('?' * len(chunk))})"
-        for values in conn.execute(sql, chunk):
-            stored[values[0]] = values
-    return stored
+    """Stored rows (in _STORED_COLUMNS order) of the page's models, by model id."""
+    return {values[0]: values for values in select_in(conn, _SELECT_STORED, model_ids)}
 
 
 def _apply_page(conn: sqlite3.Connection, writes: _PageWrites) -> None:

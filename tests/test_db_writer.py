@@ -11,7 +11,7 @@ import zlib
 
 import pytest
 
-from db.reader import CardState, card_states, iter_archived_pages
+from db.reader import IN_CHUNK, CardState, card_states, iter_archived_pages, select_in
 from db.writer import BULK_LOAD_INDEXES, Writer
 from ingest.listing import normalize_model
 
@@ -402,6 +402,17 @@ def test_stale_running_runs_become_interrupted(writer):
 
 
 # ---- db.reader: what the crawler reads back ----------------------------------------------------
+
+
+def test_select_in_reads_id_lists_longer_than_one_chunk_once_each(writer):
+    run_id = start(writer)
+    items = [list_item(n) for n in range(IN_CHUNK + 7)]
+    write(writer, run_id, items, T0)
+    ids = [item["id"] for item in items]
+    asked = ids + [f"nobody/m{n}" for n in range(IN_CHUNK)] + ids[:3]  # unknown ids and repeats too
+    rows = list(select_in(writer.conn, "SELECT model_id FROM models WHERE model_id IN ", asked))
+    assert sorted(model_id for (model_id,) in rows) == sorted(ids)
+    assert list(select_in(writer.conn, "SELECT model_id FROM models WHERE model_id IN ", [])) == []
 
 
 def test_card_states_from_cards_table(writer):
