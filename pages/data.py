@@ -270,13 +270,44 @@ def suggest_model_ids(conn: sqlite3.Connection, text: str, limit: int = 3) -> li
 # ---------------------------------------------------------------- ranks
 
 
-def _rank_rows(rows: list[tuple[str, str | None, float]]) -> dict[str, Rank]:
-    """Rank by the *shown* (rounded) overall score, so the index never lists 63.4 above 63.4."""
+_SCORED_LIVE_SQL = """
+SELECT s.model_id, m.pipeline_tag, s.overall FROM scores s JOIN models m ON m.model_id = s.model_id
+WHERE m.removed_at IS NULL"""
+
+
+ScoreRow = tuple[str, str | None, float]  # (model_id, task, overall)
+
+
+def scored_live_models(
+    conn: sqlite3.Connection,
+    *,
+    task: str | None = None,
+    one_task: bool = False,
+    declared_task_only: bool = False,
+) -> list[ScoreRow]:
+    """(model_id, task, overall) of every scored model still on the Hub: what ranks and suggested pairs
+    are computed from. `one_task=True` keeps only `task` (None: models without one);
+    `declared_task_only` drops the models without a task."""
+    sql, params = _SCORED_LIVE_SQL, ()
+    if one_task:
+        sql, params = sql + " AND m.pipeline_tag IS ?", (task,)
+    elif declared_task_only:
+        sql += " AND m.pipeline_tag IS NOT NULL"
+    return conn.execute(sql, params).fetchall()
+
+
+def shown_scores_by_task(rows: list[ScoreRow]) -> dict[str | None, list[tuple[str, Any]]]:
+    """(model_id, task, overall) rows grouped by task as (model_id, overall at its shown precision)."""
     by_task: dict[str | None, list[tuple[str, Any]]] = {}
     for model_id, task, overall in rows:
         by_task.setdefault(task, []).append((model_id, round_score(overall)))
+    return by_task
+
+
+def _rank_rows(rows: list[ScoreRow]) -> dict[str, Rank]:
+    """Rank by the *shown* (rounded) overall score, so the index never lists 63.4 above 63.4."""
     ranks: dict[str, Rank] = {}
-    for members in by_task.values():
+    for members in shown_scores_by_task(rows).values():
         shown = sorted((s for _, s in members if s is not None), reverse=True)
         first_position: dict[Any, int] = {}
         for index, score in enumerate(shown):
@@ -287,18 +318,12 @@ def _rank_rows(rows: list[tuple[str, str | None, float]]) -> dict[str, Rank]:
     return ranks
 
 
-_RANK_SQL = """
-SELECT s.model_id, m.pipeline_tag, s.overall FROM scores s JOIN models m ON m.model_id = s.model_id
-WHERE m.removed_at IS NULL"""
-
-
 def load_rank_table(conn: sqlite3.Connection) -> RankTable:
-    return RankTable(_rank_rows(conn.execute(_RANK_SQL).fetchall()))
+    return RankTable(_rank_rows(scored_live_models(conn)))
 
 
 def _ranks_in_task(conn: sqlite3.Connection, task: str | None) -> dict[str, Rank]:
-    rows = conn.execute(_RANK_SQL + " AND m.pipeline_tag IS ?", (task,)).fetchall()
-    return _rank_rows(rows)
+    return _rank_rows(scored_live_models(conn, task=task, one_task=True))
 
 
 # ---------------------------------------------------------------- loading one model

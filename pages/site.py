@@ -22,6 +22,8 @@ from pages.data import (
     load_rank_table,
     pair_key,
     read_snapshot,
+    scored_live_models,
+    shown_scores_by_task,
 )
 from pages.format import MISSING_MARK, round_score
 from pages.page import build_compare_page, build_model_page, compare_path
@@ -40,16 +42,11 @@ class SiteReport:
 
 def suggested_pairs(conn: sqlite3.Connection, per_model: int) -> list[tuple[str, str]]:
     """For each scored live model, its `per_model` nearest neighbours by shown overall score in its task."""
-    rows = conn.execute(
-        "SELECT s.model_id, m.pipeline_tag, s.overall FROM scores s JOIN models m ON m.model_id = s.model_id "
-        "WHERE m.removed_at IS NULL AND m.pipeline_tag IS NOT NULL"  # no task: no basis for a suggested pair
-    ).fetchall()
-    by_task: dict[str | None, list[tuple[Any, str]]] = {}
-    for model_id, task, overall in rows:
-        by_task.setdefault(task, []).append((round_score(overall), model_id))
+    # No declared task: no basis for a suggested pair.
+    rows = scored_live_models(conn, declared_task_only=True)
     pairs: set[tuple[str, str]] = set()
-    for members in by_task.values():
-        ordered = [m for _, m in sorted(members, key=lambda sm: (-sm[0], sm[1]))]
+    for members in shown_scores_by_task(rows).values():
+        ordered = [m for m, _ in sorted(members, key=lambda ms: (-ms[1], ms[0]))]
         for index, model_id in enumerate(ordered):
             for other in _nearest(ordered, index, per_model):
                 pairs.add(pair_key(model_id, other))

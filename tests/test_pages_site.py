@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -13,7 +14,7 @@ from test_pages_fixture_db import ALPHA, BARE, BRAVO, SEG, build_pages_db
 
 from db.connection import connect
 from hubcrawl.cli import main
-from pages.data import model_slug, pair_slug
+from pages.data import load_rank_table, model_slug, pair_slug, scored_live_models, shown_scores_by_task
 from pages.site import build_site, suggested_pairs
 
 VOID = {"meta", "link", "br", "hr", "img", "input", "source", "wbr", "area", "base", "col", "embed", "track"}
@@ -150,6 +151,29 @@ def test_neighbours_are_the_closest_ranks(tmp_path):
     pairs = suggested_pairs(connect(tmp_path / "hub.db"), per_model=1)
     # a-b and b-a (closest either way), c's nearest is b (80 above, tie broken upward), d's is c.
     assert pairs == [("t/a", "t/b"), ("t/b", "t/c"), ("t/c", "t/d")]
+
+
+def test_ranks_and_suggested_pairs_group_the_same_shown_scores(tmp_path):
+    """Both read scored_live_models: a removed model neither ranks nor pairs; equal shown scores
+    share a rank, and the pair order breaks their tie by id."""
+    from factories import add_model, new_db
+    from test_pages_fixture_db import add_scores
+
+    db = new_db(tmp_path / "hub.db")
+    overall = {"t/a": 70.04, "t/b": 70.01, "t/c": 50.0, "t/gone": 60.0}
+    for model_id, score in overall.items():
+        add_model(db, model_id, removed_at="2026-11-02T00:00:00Z" if model_id == "t/gone" else None)
+        add_scores(db, model_id, {"overall": score, "adoption": score, "quality": None, "ecosystem": None,
+                                  "momentum": None})
+    conn = connect(tmp_path / "hub.db")
+    grouped = shown_scores_by_task(scored_live_models(conn))
+    assert {task: sorted(members) for task, members in grouped.items()} == {
+        "text-generation": [("t/a", Decimal("70.0")), ("t/b", Decimal("70.0")), ("t/c", Decimal("50.0"))]
+    }
+    ranks = load_rank_table(conn).by_model
+    assert (ranks["t/a"].position, ranks["t/b"].position, ranks["t/c"].position) == (1, 1, 3)
+    assert "t/gone" not in ranks
+    assert suggested_pairs(conn, per_model=1) == [("t/a", "t/b"), ("t/b", "t/c")]
 
 
 def test_build_site_returns_what_it_wrote(tmp_path, db_path):
