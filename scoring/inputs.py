@@ -6,13 +6,13 @@ seconds. Only non-removed models are scored; rows are ordered by model_id so tha
 
 from __future__ import annotations
 
-import itertools
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from scoring.parallel import Producer
 from scoring.signals import (
     EVAL_SELF_REPORTED_POINTS,
     EVAL_VERIFIED_POINTS,
@@ -93,7 +93,8 @@ _LICENSE_CODE = """CASE WHEN license IS NULL OR lower(license) = 'unknown' THEN 
          ELSE 3 END"""
 _FLAG_BITS = {"params_documented": 2, "safetensors": 3, "has_library": 4, "warm": 5, "library_bit": 6}
 _MODELS_SQL = f"""
-SELECT model_id, pipeline_tag, fetched_at, downloads, downloads_all_time, likes, spaces_count,
+SELECT model_id, pipeline_tag, fetched_at, rowid AS model_rowid, downloads, downloads_all_time, likes,
+    spaces_count,
     {_LICENSE_CODE}
     + ((params IS NOT NULL) << {_FLAG_BITS["params_documented"]})
     + ((params_source IS 'safetensors.total') << {_FLAG_BITS["safetensors"]})
@@ -131,6 +132,25 @@ _EDGES_SQL = f"""SELECT parent_id, {_RELATION_CASE}, count(DISTINCT child_id), m
 _SNAPSHOTS_SQL = "SELECT model_id, taken_at, downloads, likes FROM snapshots"
 _UNIT_SEPARATOR = "\x1f"  # cannot occur in model ids, task names or timestamps
 
+# The aggregates over the tables beside `models`, by name: (sql, parameters, timestamp columns). Column
+# 0 is always a model_id. They run together, in a second process when that pays (see load_inputs).
+_TOPICS_SQL = """SELECT s.model_id, max(t.t0) + max(t.t1) + max(t.t2) + max(t.t3)
+    FROM card_sections s JOIN temp.scoring_path_topics t ON t.path = s.path
+    GROUP BY s.model_id"""
+SECONDARY_QUERIES: dict[str, tuple[str, tuple, tuple[int, ...]]] = {
+    "spaces": ("SELECT model_id, max(fetched_at) FROM model_spaces GROUP BY model_id", (), (1,)),
+    "tags": (_TAGS_SQL, _TAGS_PARAMS, ()),
+    "edges": (_EDGES_SQL, (), (3,)),
+    "children": (f"SELECT model_id, {_RELATION_CASE}, count, fetched_at FROM model_children", (), (3,)),
+    "cards": ("SELECT model_id, fetched_at FROM cards WHERE status IN ('ok', 'missing')", (), (1,)),
+    "topics": (_TOPICS_SQL, (), ()),
+    "evals": ("SELECT model_id, sum(verified IS 1), sum(verified IS NOT 1), max(fetched_at) "
+              "FROM eval_results GROUP BY model_id", (), (3,)),
+    "snapshots": (_SNAPSHOTS_SQL, (), (1,)),
+}
+# Below this many models a second process costs more than it saves.
+PARALLEL_MIN_MODELS = 50_000
+
 
 def read_columns(conn: sqlite3.Connection, sql: str, params: Sequence[object] = (),
                  text: Sequence[int] = ()) -> list:
@@ -141,15 +161,30 @@ def read_columns(conn: sqlite3.Connection, sql: str, params: Sequence[object] = 
     concatenates each column into one string (group_concat, in C) and numpy parses numbers in C. All
     columns come from the same pass over the same rows, so they stay aligned.
     """
-    names = [d[0] for d in conn.execute(f"SELECT * FROM ({sql}) LIMIT 0", params).description]
+    return parse_joined(query_joined(conn, sql, params, text), text)
+
+
+def query_joined(conn: sqlite3.Connection, sql: str, params: Sequence[object] = (),
+                 text: Sequence[int] = ()) -> tuple:
+    """The SQLite half of read_columns: (row count, one joined string per column). Cheap to send
+    between processes: a few long strings, not a million small objects."""
     parts = [
         f"group_concat(ifnull(q.\"{name}\", ''), char(31))" if k in text
         else f"group_concat(ifnull(q.\"{name}\", 'nan'), ',')"
-        for k, name in enumerate(names)
+        for k, name in enumerate(column_names(conn, sql, params))
     ]
-    count, *joined = conn.execute(f"SELECT count(*), {', '.join(parts)} FROM ({sql}) AS q", params).fetchone()
+    return tuple(conn.execute(f"SELECT count(*), {', '.join(parts)} FROM ({sql}) AS q", params).fetchone())
+
+
+def column_names(conn: sqlite3.Connection, sql: str, params: Sequence[object] = ()) -> list[str]:
+    return [d[0] for d in conn.execute(f"SELECT * FROM ({sql}) LIMIT 0", params).description]
+
+
+def parse_joined(joined: tuple, text: Sequence[int] = ()) -> list:
+    """The Python half of read_columns."""
+    count, *values = joined
     columns: list = []
-    for k, value in enumerate(joined):
+    for k, value in enumerate(values):
         if k in text:
             columns.append([v or None for v in value.split(_UNIT_SEPARATOR)] if count else [])
         else:
@@ -157,9 +192,23 @@ def read_columns(conn: sqlite3.Connection, sql: str, params: Sequence[object] = 
     return columns
 
 
-def load_inputs(conn: sqlite3.Connection) -> ScoringInputs:
-    """Read all signals of all non-removed models."""
-    columns = read_columns(conn, _MODELS_SQL, text=(0, 1, 2))
+def load_inputs(conn: sqlite3.Connection, *, parallel: bool | None = None) -> ScoringInputs:
+    """Read all signals of all non-removed models.
+
+    `parallel`: read the tables beside `models` in a forked second process while this one reads
+    `models` (None: when the database is a file with at least PARALLEL_MIN_MODELS models). The
+    result is the same either way.
+    """
+    path = database_file(conn)
+    if parallel is None:
+        parallel = path is not None and _model_count(conn) >= PARALLEL_MIN_MODELS
+    if parallel and path is not None:
+        producer = Producer(lambda: [secondary_results_at(path)], fork=True)
+    else:
+        producer = Producer(lambda: [secondary_results(conn)], fork=False)
+    with producer:
+        columns = read_columns(conn, _MODELS_SQL, text=(0, 1, 2))
+        (results,) = list(producer)
     model_ids, tasks, fetched_at = columns[0], columns[1], columns[2]
     n = len(model_ids)
     if model_ids != sorted(model_ids):  # the ORDER BY of a subquery is not a guarantee: make sure
@@ -179,10 +228,9 @@ def load_inputs(conn: sqlite3.Connection) -> ScoringInputs:
         timestamps=stamps,
         model_fetched=model_fetched,
     )
-    downloads, all_time, likes, spaces, flags = columns[3:]
+    rowids, downloads, all_time, likes, spaces, flags = columns[3:]
     facts = _unpack_flags(flags)
-    position = dict(zip(model_ids, range(n), strict=True))
-    loader = _Loader(conn, inputs, position, model_fetched)
+    loader = _Loader(results, inputs, RowidPositions(rowids), model_fetched)
     for name, raw in (("downloads_30d", downloads), ("downloads_all_time", all_time), ("likes", likes),
                       ("license_clarity", facts["license_clarity"]),
                       ("params_documented", facts["params_documented"])):
@@ -193,6 +241,78 @@ def load_inputs(conn: sqlite3.Connection) -> ScoringInputs:
     loader.card_signals()
     loader.history()
     return inputs
+
+
+def secondary_results(conn: sqlite3.Connection) -> dict[str, tuple]:
+    """Every query of SECONDARY_QUERIES, as query_joined results by name."""
+    _create_path_topics(conn)
+    try:
+        return {name: query_joined(conn, _keyed_by_rowid(conn, sql, params), params, times)
+                for name, (sql, params, times) in SECONDARY_QUERIES.items()}
+    finally:
+        conn.execute("DROP TABLE temp.scoring_path_topics")
+
+
+def secondary_results_at(path: str) -> dict[str, tuple]:
+    """secondary_results over a connection of its own (for a child process)."""
+    conn = sqlite3.connect(path)
+    try:
+        return secondary_results(conn)
+    finally:
+        conn.close()
+
+
+def _create_path_topics(conn: sqlite3.Connection) -> None:
+    """Topics covered by each section path. Paths repeat across cards (templates), so each distinct
+    path is classified once in Python and SQLite joins the classes back to the sections."""
+    paths = [p for (p,) in conn.execute("SELECT DISTINCT path FROM card_sections")]
+    conn.execute("DROP TABLE IF EXISTS temp.scoring_path_topics")
+    conn.execute(
+        "CREATE TEMP TABLE scoring_path_topics (path TEXT PRIMARY KEY, t0 INT, t1 INT, t2 INT, t3 INT)"
+    )
+    conn.executemany(
+        "INSERT INTO temp.scoring_path_topics VALUES (?, ?, ?, ?, ?)",
+        ((path, *topics) for path in paths if any(topics := card_topics_of(path))),
+    )
+
+
+def _keyed_by_rowid(conn: sqlite3.Connection, sql: str, params: Sequence[object]) -> str:
+    """`sql` with its model_id column (the first) replaced by that model's rowid (NULL when the id is
+    not a model, e.g. an uncrawled parent). A number is much cheaper to carry and to look up than an id
+    string: SQLite finds it in the primary key index, numpy maps it to a position."""
+    names = [f'q."{name}"' for name in column_names(conn, sql, params)]
+    return (f"SELECT (SELECT rowid FROM models WHERE model_id = {names[0]}) AS model_rowid, "
+            f"{', '.join(names[1:])} FROM ({sql}) AS q")
+
+
+class RowidPositions:
+    """Maps models.rowid values to positions in the scored arrays (-1: not a scored model)."""
+
+    def __init__(self, rowids: np.ndarray) -> None:
+        keys = rowids.astype(np.int64)
+        self._order = np.argsort(keys, kind="stable")
+        self._sorted = keys[self._order]
+
+    def of(self, rowids: np.ndarray) -> np.ndarray:
+        if len(self._sorted) == 0:
+            return np.full(len(rowids), -1, dtype=np.int64)
+        known = ~np.isnan(rowids)
+        keys = np.where(known, rowids, -1).astype(np.int64)
+        slot = np.minimum(np.searchsorted(self._sorted, keys), len(self._sorted) - 1)
+        found = known & (self._sorted[slot] == keys)
+        return np.where(found, self._order[slot], -1)
+
+
+def database_file(conn: sqlite3.Connection) -> str | None:
+    """The file behind the connection's main database; None for an in-memory one."""
+    for _, name, file in conn.execute("PRAGMA database_list"):
+        if name == "main":
+            return file or None
+    return None
+
+
+def _model_count(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT count(*) FROM models").fetchone()[0]
 
 
 def _two_latest(group: np.ndarray, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -208,9 +328,10 @@ def _two_latest(group: np.ndarray, rank: np.ndarray) -> tuple[np.ndarray, np.nda
 class _Loader:
     """Aggregate queries keyed by model_id, scattered into arrays aligned with inputs.model_ids."""
 
-    def __init__(self, conn: sqlite3.Connection, inputs: ScoringInputs, position: dict[str, int],
+    def __init__(self, results: dict[str, tuple], inputs: ScoringInputs, position: RowidPositions,
                  model_fetched: np.ndarray) -> None:
-        self.conn, self.inputs, self.position, self.model_fetched = conn, inputs, position, model_fetched
+        self.results, self.inputs, self.position = results, inputs, position
+        self.model_fetched = model_fetched
 
     def set(self, name: str, raw: np.ndarray, fetched: np.ndarray, variant: np.ndarray | None = None) -> None:
         inputs = self.inputs
@@ -219,12 +340,12 @@ class _Loader:
         inputs.fetched[name] = np.where(np.isnan(raw), NO_TIME, fetched)
         inputs.variant[name] = variant if variant is not None else np.zeros(len(raw), dtype=np.int64)
 
-    def query(self, sql: str, params: Sequence[object] = (), times: Sequence[int] = ()) -> tuple:
-        """Run `sql` (first column: model_id). Returns (positions, column arrays...) for rows of scored
-        models; columns listed in `times` come back as timestamp codes, the others as float64."""
-        columns = read_columns(self.conn, sql, params, text=(0, *times))
-        ids = columns[0]
-        idx = np.fromiter(map(self.position.get, ids, itertools.repeat(-1)), dtype=np.int64, count=len(ids))
+    def query(self, name: str) -> tuple:
+        """The result of SECONDARY_QUERIES[name] as (positions, column arrays...), for rows of scored
+        models; its timestamp columns come back as timestamp codes, the others as float64."""
+        times = SECONDARY_QUERIES[name][2]
+        columns = parse_joined(self.results.pop(name), text=times)
+        idx = self.position.of(columns[0])
         keep = idx >= 0
         arrays = [
             (self.inputs.timestamps.encode(column) if k in times else column)[keep]
@@ -235,8 +356,7 @@ class _Loader:
     def spaces(self, spaces_count: np.ndarray) -> None:
         """models.spaces_count (NULL when never fetched); fetched_at of the Space links when we have them."""
         fetched = self.model_fetched.copy()
-        idx, times = self.query("SELECT model_id, max(fetched_at) FROM model_spaces GROUP BY model_id",
-                                times=(1,))
+        idx, times = self.query("spaces")
         fetched[idx] = times
         self.set("spaces", spaces_count, fetched)
 
@@ -246,7 +366,7 @@ class _Loader:
         integrations are {library_name} ∪ runtime tags (a tag equal to the library is the same
         integration, counted once), plus one when inference is 'warm'. One pass over the tags."""
         tag_bits = np.zeros(self.inputs.size, dtype=np.int64)
-        idx, bits = self.query(_TAGS_SQL, _TAGS_PARAMS)
+        idx, bits = self.query("tags")
         np.bitwise_or.at(tag_bits, idx, bits.astype(np.int64))
         has_tag = (tag_bits & _SAFETENSORS_BIT) != 0
         self.set("safetensors", np.where(has_tag, 1.0, safetensors), self.model_fetched)
@@ -263,9 +383,8 @@ class _Loader:
         wins (the API on ties) and its source and fetched_at go into the breakdown. No edge and no count
         means 0 children found (present, not missing). Removed children do not count.
         """
-        edges = self.query(_EDGES_SQL, times=(3,))
-        api = self.query(f"SELECT model_id, {_RELATION_CASE}, count, fetched_at FROM model_children",
-                         times=(3,))
+        edges = self.query("edges")
+        api = self.query("children")
         for k, name in enumerate(RELATION_SIGNALS):
             edge_count, edge_fetched = self._counts(edges, k)
             api_count, api_fetched = self._counts(api, k)
@@ -289,53 +408,27 @@ class _Loader:
         """card_completeness and eval_results: missing until the card was fetched ('ok' or 'missing')."""
         n = self.inputs.size
         card_fetched = np.full(n, NO_TIME, dtype=np.int64)
-        idx, times = self.query("SELECT model_id, fetched_at FROM cards WHERE status IN ('ok', 'missing')",
-                                times=(1,))
+        idx, times = self.query("cards")
         card_fetched[idx] = times
         has_card = card_fetched != NO_TIME
 
         completeness = np.where(has_card, 0.0, np.nan)
-        idx, topics = self._card_topics()
+        idx, topics = self.query("topics")
         idx, topics = idx[has_card[idx]], topics[has_card[idx]]
         completeness[idx] = topics
         self.set("card_completeness", completeness, card_fetched)
 
         points = np.where(has_card, 0.0, np.nan)
         eval_fetched = card_fetched.copy()
-        idx, verified, other, times = self.query(
-            "SELECT model_id, sum(verified IS 1), sum(verified IS NOT 1), max(fetched_at) FROM eval_results "
-            "GROUP BY model_id",
-            times=(3,),
-        )
+        idx, verified, other, times = self.query("evals")
         points[idx] = verified * EVAL_VERIFIED_POINTS + other * EVAL_SELF_REPORTED_POINTS
         eval_fetched[idx] = times
         self.set("eval_results", points, eval_fetched)
 
-    def _card_topics(self) -> tuple[np.ndarray, np.ndarray]:
-        """Topics covered per model. Section paths repeat across cards (templates), so each distinct path
-        is classified once in Python and SQLite joins the classes back to the sections."""
-        paths = [p for (p,) in self.conn.execute("SELECT DISTINCT path FROM card_sections")]
-        self.conn.execute("DROP TABLE IF EXISTS temp.scoring_path_topics")
-        self.conn.execute(
-            "CREATE TEMP TABLE scoring_path_topics (path TEXT PRIMARY KEY, t0 INT, t1 INT, t2 INT, t3 INT)"
-        )
-        self.conn.executemany(
-            "INSERT INTO temp.scoring_path_topics VALUES (?, ?, ?, ?, ?)",
-            ((path, *topics) for path in paths if any(topics := card_topics_of(path))),
-        )
-        try:
-            return self.query(
-                """SELECT s.model_id, max(t.t0) + max(t.t1) + max(t.t2) + max(t.t3)
-                   FROM card_sections s JOIN temp.scoring_path_topics t ON t.path = s.path
-                   GROUP BY s.model_id"""
-            )
-        finally:
-            self.conn.execute("DROP TABLE temp.scoring_path_topics")
-
     def history(self) -> None:
         """Growth between the two most recent snapshots: (1 + new) / (1 + old), downloads and likes."""
         n = self.inputs.size
-        idx, taken_at, downloads, likes = self.query(_SNAPSHOTS_SQL, times=(1,))
+        idx, taken_at, downloads, likes = self.query("snapshots")
         latest, previous = _two_latest(idx, self.inputs.timestamps.chronological_rank()[taken_at])
         idx, taken_at = idx[latest], taken_at[latest]
         new_downloads, old_downloads = downloads[latest], downloads[previous]
