@@ -33,6 +33,10 @@ class DimensionScores:
     contribution: np.ndarray  # (n, k) dimension points
     pattern: np.ndarray  # (n,) bitmask of present signals: equal patterns share weight_used
 
+    def take(self, rows: slice) -> DimensionScores:
+        return DimensionScores(self.config, self.score[rows], self.raw[rows], self.transformed[rows],
+                               self.weight_used[rows], self.contribution[rows], self.pattern[rows])
+
 
 @dataclass
 class ScoreTable:
@@ -45,6 +49,19 @@ class ScoreTable:
     percentile_global: np.ndarray  # (n,)
     percentile_task: np.ndarray  # (n,) NaN for models without a task
 
+    def take(self, rows: slice) -> ScoreTable:
+        """The scores of a contiguous range of models, e.g. to build their breakdowns in chunks."""
+        return ScoreTable(
+            config=self.config,
+            inputs=self.inputs.take(rows),
+            dimensions=[dimension.take(rows) for dimension in self.dimensions],
+            overall=self.overall[rows],
+            overall_weights_used=self.overall_weights_used[rows],
+            overall_pattern=self.overall_pattern[rows],
+            percentile_global=self.percentile_global[rows],
+            percentile_task=self.percentile_task[rows],
+        )
+
 
 def transform(raw: np.ndarray, signal: SignalConfig) -> np.ndarray:
     """Map raw values to [0, 1] (NaN stays NaN). Negative values clamp to 0, as in OpenSSF."""
@@ -54,7 +71,9 @@ def transform(raw: np.ndarray, signal: SignalConfig) -> np.ndarray:
         return np.minimum(value, cap) / cap
     if signal.transform == "ratio":
         return value / (value + cap)
-    return np.log1p(value) / np.log1p(np.maximum(value, cap))
+    # log1p(max(v, T)) is log1p(v) above the cap and the constant log1p(T) below it: one log per value.
+    logged = np.log1p(value)
+    return logged / np.where(value > cap, logged, np.log1p(cap))
 
 
 def weighted_mean(values: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -64,23 +83,27 @@ def weighted_mean(values: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, 
     total = present @ weights
     with np.errstate(invalid="ignore", divide="ignore"):
         weight_used = np.where(present, weights, 0.0) / total[:, None]
-    weight_used = np.nan_to_num(weight_used, nan=0.0)
-    mean = np.where(total > 0, (np.nan_to_num(values) * weight_used).sum(axis=1), np.nan)
+    weight_used[total == 0] = 0.0  # 0 / 0: no signal present, nothing used
+    products = np.multiply(values, weight_used, out=np.zeros_like(values), where=present)
+    mean = np.where(total > 0, products.sum(axis=1), np.nan)
     return mean, weight_used, present
 
 
 def score_dimension(inputs: ScoringInputs, dimension: DimensionConfig) -> DimensionScores:
-    raw = np.column_stack([inputs.raw[s.name] for s in dimension.signals]).round(DECIMALS)
+    raw = np.column_stack([inputs.raw[s.name] for s in dimension.signals])
+    np.round(raw, DECIMALS, out=raw)
     if dimension.name == "momentum":
         raw[~inputs.has_history] = np.nan
     transformed = np.column_stack([transform(raw[:, j], s) for j, s in enumerate(dimension.signals)])
     weights = np.array([s.weight for s in dimension.signals])
     mean, weight_used, present = weighted_mean(transformed, weights)
     # Contributions from the unrounded factors, so that they add up to the score (up to rounding).
-    contribution = (100.0 * np.nan_to_num(transformed) * weight_used).round(DECIMALS)
-    transformed = transformed.round(DECIMALS)
-    weight_used = weight_used.round(DECIMALS)
-    pattern = (present * (1 << np.arange(len(weights)))).sum(axis=1)
+    contribution = np.multiply(transformed, weight_used, out=np.zeros_like(transformed), where=present)
+    contribution *= 100.0
+    np.round(contribution, DECIMALS, out=contribution)
+    np.round(transformed, DECIMALS, out=transformed)
+    np.round(weight_used, DECIMALS, out=weight_used)
+    pattern = present @ (1 << np.arange(len(weights)))
     return DimensionScores(dimension, (100.0 * mean).round(DECIMALS), raw, transformed, weight_used,
                            contribution, pattern)
 
