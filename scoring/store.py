@@ -11,8 +11,9 @@ as-of time, never the wall clock; rows are written in model_id order).
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +22,8 @@ import numpy as np
 from scoring.breakdown import iter_breakdowns, store_config
 from scoring.compute import ScoreTable, compute_scores
 from scoring.config import ScoringConfig, load_config
-from scoring.inputs import load_inputs
+from scoring.inputs import load_inputs, worth_parallel
+from scoring.parallel import Producer
 
 _COLUMNS = ("model_id", "config_version", "computed_at", "overall", "adoption", "quality", "ecosystem",
             "momentum", "percentile_global", "percentile_task", "breakdown")
@@ -49,53 +51,77 @@ class ScoreSummary:
     as_of: str | None
 
 
+# Breakdowns are built in chunks of this many models. With a second process, it builds the next chunk's
+# breakdowns (Python string work) while this one writes the current chunk (SQLite work).
+WRITE_CHUNK_MODELS = 100_000
+# Scores of models that left the Hub. Scored models are exactly the non-removed ones and rows are never
+# deleted from `models`, so this leaves the rows of `table` and nothing else.
+_DELETE_UNSCORED = ("DELETE FROM scores WHERE model_id IN "
+                    "(SELECT model_id FROM models WHERE removed_at IS NOT NULL)")
+
+
 def _nullable(values: np.ndarray) -> list[float | None]:
     return [None if v != v else v for v in values.tolist()]
 
 
 def score_rows(table: ScoreTable) -> Iterator[tuple]:
     """The `scores` rows, in model_id order."""
+    for rows in _chunks(table.inputs.size):
+        yield from _chunk_rows(table, rows, iter_breakdowns(table.take(rows)))
+
+
+def _chunks(size: int) -> list[slice]:
+    starts = range(0, size, WRITE_CHUNK_MODELS)
+    return [slice(start, min(start + WRITE_CHUNK_MODELS, size)) for start in starts]
+
+
+def _chunk_rows(table: ScoreTable, rows: slice, breakdowns: Iterable[str]) -> Iterator[tuple]:
     inputs = table.inputs
+    size = len(inputs.model_ids[rows])
     by_name = {d.config.name: d.score for d in table.dimensions}
     missing = np.full(inputs.size, np.nan)
-    dimension_columns = [_nullable(by_name.get(name, missing)) for name in STORED_DIMENSIONS]
+    dimension_columns = [_nullable(by_name.get(name, missing)[rows]) for name in STORED_DIMENSIONS]
     return zip(
-        inputs.model_ids,
-        _repeat(table.config.version, inputs.size),
-        _repeat(inputs.as_of, inputs.size),
-        table.overall.tolist(),
+        inputs.model_ids[rows],
+        itertools.repeat(table.config.version, size),
+        itertools.repeat(inputs.as_of, size),
+        table.overall[rows].tolist(),
         *dimension_columns,
-        _nullable(table.percentile_global),
-        _nullable(table.percentile_task),
-        iter_breakdowns(table),
+        _nullable(table.percentile_global[rows]),
+        _nullable(table.percentile_task[rows]),
+        breakdowns,
         strict=True,
     )
 
 
-def _repeat(value: object, times: int) -> list[object]:
-    return [value] * times
-
-
-def write_scores(conn: sqlite3.Connection, table: ScoreTable) -> None:
+def write_scores(conn: sqlite3.Connection, table: ScoreTable, *, parallel: bool = False) -> None:
     """Make the scores table hold exactly the rows of `table`, in one transaction (readers see the old
     scores or the new ones). Rows of models no longer scored (removed from the Hub) are deleted, so that
-    pages can never show them."""
-    scored = set(table.inputs.model_ids)
-    stale = [(m,) for (m,) in conn.execute("SELECT model_id FROM scores") if m not in scored]
-    with conn:
+    pages can never show them. `parallel`: build breakdowns in a forked second process (same rows)."""
+    chunks = _chunks(table.inputs.size)
+    breakdowns = Producer(lambda: (list(iter_breakdowns(table.take(rows))) for rows in chunks), fork=parallel)
+    with conn, breakdowns:
         store_config(conn, table.config)
-        conn.executemany("DELETE FROM scores WHERE model_id = ?", stale)
-        conn.executemany(UPSERT_SQL, score_rows(table))
+        conn.execute(_DELETE_UNSCORED)
+        for rows, chunk in zip(chunks, breakdowns, strict=True):
+            conn.executemany(UPSERT_SQL, _chunk_rows(table, rows, chunk))
 
 
-def score_connection(conn: sqlite3.Connection, config: ScoringConfig) -> ScoreSummary:
-    table = compute_scores(load_inputs(conn), config)
-    write_scores(conn, table)
+def score_connection(conn: sqlite3.Connection, config: ScoringConfig, *,
+                     parallel: bool | None = None) -> ScoreSummary:
+    """Score every non-removed model. `parallel`: use a second process (None: when the database is
+    large enough for it to pay, see scoring.inputs.PARALLEL_MIN_MODELS). The rows are the same."""
+    if parallel is None:
+        parallel = worth_parallel(conn)
+    table = compute_scores(load_inputs(conn, parallel=parallel), config)
+    write_scores(conn, table, parallel=parallel)
     return ScoreSummary(models=table.inputs.size, config_version=config.version, as_of=table.inputs.as_of)
 
 
-def score_database(db_path: str | Path, config_path: str | Path | None = None) -> ScoreSummary:
-    """Score every non-removed model of an existing database (raises FileNotFoundError if it is absent)."""
+def score_database(db_path: str | Path, config_path: str | Path | None = None, *,
+                   parallel: bool | None = None) -> ScoreSummary:
+    """Score every non-removed model of an existing database (raises FileNotFoundError if it is absent).
+    `parallel` as in score_connection."""
     from db import open_db  # the migrations create `scores` in databases made before it existed
 
     if not Path(db_path).exists():
@@ -106,6 +132,6 @@ def score_database(db_path: str | Path, config_path: str | Path | None = None) -
     # foreign key once per row would only cost an index lookup per model.
     db.conn.execute("PRAGMA foreign_keys = OFF")
     try:
-        return score_connection(db.conn, config)
+        return score_connection(db.conn, config, parallel=parallel)
     finally:
         db.conn.close()
