@@ -10,9 +10,14 @@ import json
 import sqlite3
 from typing import Any
 
+from ingest.model import HUB_SPACES_LIST_LIMIT
 from scoring.breakdown import load_breakdown
 
 MISSING = "—"
+# The Hub lists at most HUB_SPACES_LIST_LIMIT Spaces per model: a count at the limit is a lower bound.
+SPACES_SIGNAL = "spaces"
+SPACES_CAP_NOTE = (f"{HUB_SPACES_LIST_LIMIT}+: the Hub lists at most {HUB_SPACES_LIST_LIMIT} Spaces "
+                   "per model; more may use it")
 
 _SCORE_COLUMNS = ("model_id", "config_version", "computed_at", "overall", "adoption", "quality", "ecosystem",
                   "momentum", "percentile_global", "percentile_task", "breakdown")
@@ -50,10 +55,17 @@ def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
     return lines
 
 
+def _spaces_capped(signal: dict[str, Any]) -> bool:
+    raw = signal["raw"]
+    return signal["name"] == SPACES_SIGNAL and raw is not None and raw >= HUB_SPACES_LIST_LIMIT
+
+
 def _signal_row(signal: dict[str, Any]) -> list[str]:
     raw = format_number(signal["raw"])
     if signal["raw"] is None:
         raw = f"{MISSING} ({signal.get('missing', 'not available')})"
+    elif _spaces_capped(signal):
+        raw = f"{HUB_SPACES_LIST_LIMIT}+"
     return [
         signal["name"],
         raw,
@@ -99,6 +111,8 @@ def render_text(record: dict[str, Any]) -> str:
             lines.append(f"  {MISSING} {dim.get('missing', 'no signals')}")
             continue
         lines += ["  " + line for line in _table(headers, [_signal_row(s) for s in dim["signals"]])]
+    if any(_spaces_capped(s) for dim in breakdown["dimensions"].values() for s in dim["signals"]):
+        lines += ["", SPACES_CAP_NOTE]
     return "\n".join(lines) + "\n"
 
 

@@ -141,3 +141,18 @@ def test_config_that_is_not_yaml_is_rejected(tmp_path):
     path.write_text("version: [unclosed\n")
     with pytest.raises(ConfigError, match="not valid YAML"):
         load_config(path)
+
+
+def test_explain_shows_a_spaces_count_at_the_hub_list_limit_as_a_lower_bound(db_path):
+    # The Hub lists at most 100 Spaces per model: 100 stored means "100 or more", as pages show it.
+    db = f.new_db(db_path)
+    f.add_model(db, "org/popular", spaces_count=100)
+    f.add_model(db, "org/modest", spaces_count=7)
+    db.conn.commit()
+    assert hubcrawl("score", "--db", str(db_path)).returncode == 0
+    popular = hubcrawl("explain", "org/popular", "--db", str(db_path)).stdout
+    modest = hubcrawl("explain", "org/modest", "--db", str(db_path)).stdout
+    spaces_row = next(line for line in popular.splitlines() if line.strip().startswith("spaces "))
+    assert "100+" in spaces_row
+    assert "the Hub lists at most 100" in popular
+    assert "+" not in next(line for line in modest.splitlines() if line.strip().startswith("spaces "))
