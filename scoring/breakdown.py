@@ -80,12 +80,26 @@ def _factorize(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return rows, inverse
 
 
-def _shared(keys: np.ndarray, render: Callable[[int], str]) -> Shared:
-    """render() runs once per distinct key, on a row having it (the text depends only on the key)."""
+# Fragment texts already rendered, by a key that means the same in every chunk of one table (see
+# iter_breakdowns): chunks share most fragments, and rendering is the costly part.
+FragmentCache = dict[tuple, str]
+
+
+def _shared(keys: np.ndarray, render: Callable[[int], str], cache: FragmentCache | None = None,
+            identity: Callable[[int], tuple] | None = None) -> Shared:
+    """render() runs once per distinct key, on a row having it (the text depends only on the key), and
+    once per `identity(row)` across calls that share `cache`."""
     rows, inverse = _factorize(keys)
     texts = np.empty(len(rows), dtype=object)
-    for k, row in enumerate(rows):
-        texts[k] = render(int(row))
+    for k, row in enumerate(rows.tolist()):
+        if cache is None or identity is None:
+            texts[k] = render(row)
+            continue
+        key = identity(row)
+        text = cache.get(key)
+        if text is None:
+            text = cache[key] = render(row)
+        texts[k] = text
     return Shared(texts, inverse)
 
 
@@ -137,7 +151,7 @@ def _fetch_keys(inputs: ScoringInputs, name: str) -> np.ndarray:
 
 
 def _signal_fragments(dim: DimensionScores, j: int, inputs: ScoringInputs, n_times: int,
-                      hidden: np.ndarray) -> Shared:
+                      hidden: np.ndarray, cache: FragmentCache | None = None) -> Shared:
     """The signal's compact JSON per model; empty for `hidden` models (momentum without history)."""
     signal = dim.config.signals[j]
     spec = SIGNALS[signal.name]
@@ -171,15 +185,22 @@ def _signal_fragments(dim: DimensionScores, j: int, inputs: ScoringInputs, n_tim
         parts.append("]")
         return "".join(parts)
 
-    return _shared(keys, render)
+    def identity(row: int) -> tuple:
+        value = float(raw[row])
+        return (dim.config.name, j, None if value != value else value, int(dim.pattern[row]),
+                int(variant[row]), int(fetched[row]), bool(hidden[row]))
+
+    return _shared(keys, render, cache, identity)
 
 
-def _dimension_columns(dim: DimensionScores, inputs: ScoringInputs, first: bool) -> list[np.ndarray]:
+def _dimension_columns(dim: DimensionScores, inputs: ScoringInputs, first: bool,
+                       cache: FragmentCache | None = None) -> list[np.ndarray]:
     """[signal fragments...] columns for one dimension, with its brackets."""
     history_needed = any(SIGNALS[s.name].needs_history for s in dim.config.signals)
     no_history = ~inputs.has_history if history_needed else np.zeros(inputs.size, dtype=bool)
     n_times = len(inputs.timestamps.values)
-    parts = [_signal_fragments(dim, j, inputs, n_times, no_history) for j in range(len(dim.config.signals))]
+    parts = [_signal_fragments(dim, j, inputs, n_times, no_history, cache)
+             for j in range(len(dim.config.signals))]
     opening = Shared(np.array(["[" if first else ",["], dtype=object), np.zeros(inputs.size, dtype=np.int64))
     closing = Shared(np.array(["]"], dtype=object), np.zeros(inputs.size, dtype=np.int64))
     return _merge([opening, *parts, closing])
@@ -204,17 +225,18 @@ def _head_column(table: ScoreTable) -> np.ndarray:
     return _shared(keys, render).column()
 
 
-def breakdown_columns(table: ScoreTable) -> list[np.ndarray]:
+def breakdown_columns(table: ScoreTable, cache: FragmentCache | None = None) -> list[np.ndarray]:
     """Columns of JSON fragments; joining a row's fragments (then "]]") gives its stored breakdown."""
     columns = [_head_column(table)]
     for d, dim in enumerate(table.dimensions):
-        columns.extend(_dimension_columns(dim, table.inputs, first=d == 0))
+        columns.extend(_dimension_columns(dim, table.inputs, first=d == 0, cache=cache))
     return columns
 
 
-def iter_breakdowns(table: ScoreTable) -> Iterator[str]:
-    """Each model's stored (compact) breakdown JSON, in model order."""
-    columns = [column.tolist() for column in breakdown_columns(table)]
+def iter_breakdowns(table: ScoreTable, cache: FragmentCache | None = None) -> Iterator[str]:
+    """Each model's stored (compact) breakdown JSON, in model order. Pass the same `cache` for chunks of one
+    table (ScoreTable.take) so that a fragment is rendered once, not once per chunk."""
+    columns = [column.tolist() for column in breakdown_columns(table, cache)]
     # map/zip/join run in C: no Python frame per model.
     return map("".join, zip(*columns, itertools.repeat("]]"), strict=False))
 

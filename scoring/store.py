@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from scoring.breakdown import iter_breakdowns, store_config
+from scoring.breakdown import FragmentCache, iter_breakdowns, store_config
 from scoring.compute import ScoreTable, compute_scores
 from scoring.config import ScoringConfig, load_config
 from scoring.inputs import load_inputs, worth_parallel
@@ -66,13 +66,19 @@ def _nullable(values: np.ndarray) -> list[float | None]:
 
 def score_rows(table: ScoreTable) -> Iterator[tuple]:
     """The `scores` rows, in model_id order."""
+    cache: FragmentCache = {}
     for rows in _chunks(table.inputs.size):
-        yield from _chunk_rows(table, rows, iter_breakdowns(table.take(rows)))
+        yield from _chunk_rows(table, rows, iter_breakdowns(table.take(rows), cache))
 
 
 def _chunks(size: int) -> list[slice]:
-    starts = range(0, size, WRITE_CHUNK_MODELS)
-    return [slice(start, min(start + WRITE_CHUNK_MODELS, size)) for start in starts]
+    """Consecutive ranges of WRITE_CHUNK_MODELS models; the first is a fifth of that, so that the writer
+    starts early while the second process builds the rest."""
+    if size == 0:
+        return []
+    first = min(size, max(1, WRITE_CHUNK_MODELS // 5))
+    starts = range(first, size, WRITE_CHUNK_MODELS)
+    return [slice(0, first), *(slice(start, min(start + WRITE_CHUNK_MODELS, size)) for start in starts)]
 
 
 def _chunk_rows(table: ScoreTable, rows: slice, breakdowns: Iterable[str]) -> Iterator[tuple]:
@@ -94,12 +100,18 @@ def _chunk_rows(table: ScoreTable, rows: slice, breakdowns: Iterable[str]) -> It
     )
 
 
+def _breakdown_chunks(table: ScoreTable, chunks: list[slice]) -> Iterator[list[str]]:
+    cache: FragmentCache = {}
+    for rows in chunks:
+        yield list(iter_breakdowns(table.take(rows), cache))
+
+
 def write_scores(conn: sqlite3.Connection, table: ScoreTable, *, parallel: bool = False) -> None:
     """Make the scores table hold exactly the rows of `table`, in one transaction (readers see the old
     scores or the new ones). Rows of models no longer scored (removed from the Hub) are deleted, so that
     pages can never show them. `parallel`: build breakdowns in a forked second process (same rows)."""
     chunks = _chunks(table.inputs.size)
-    breakdowns = Producer(lambda: (list(iter_breakdowns(table.take(rows))) for rows in chunks), fork=parallel)
+    breakdowns = Producer(lambda: _breakdown_chunks(table, chunks), fork=parallel)
     with conn, breakdowns:
         store_config(conn, table.config)
         conn.execute(_DELETE_UNSCORED)
