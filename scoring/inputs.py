@@ -74,6 +74,20 @@ class ScoringInputs:
     def size(self) -> int:
         return len(self.model_ids)
 
+    def take(self, rows: slice) -> ScoringInputs:
+        """The inputs of a contiguous range of models (numpy slices are views: nothing is copied)."""
+        return ScoringInputs(
+            model_ids=self.model_ids[rows],
+            tasks=self.tasks[rows],
+            as_of=self.as_of,
+            raw={name: values[rows] for name, values in self.raw.items()},
+            fetched={name: values[rows] for name, values in self.fetched.items()},
+            variant={name: values[rows] for name, values in self.variant.items()},
+            has_history=self.has_history[rows],
+            timestamps=self.timestamps,
+            model_fetched=None if self.model_fetched is None else self.model_fetched[rows],
+        )
+
 
 # Alternative sources of a signal: variant k >= 1 is SOURCE_VARIANTS[name][k - 1]; 0 is SignalSpec.source.
 SOURCE_VARIANTS: dict[str, tuple[str, ...]] = {
@@ -201,14 +215,38 @@ def load_inputs(conn: sqlite3.Connection, *, parallel: bool | None = None) -> Sc
     """
     path = database_file(conn)
     if parallel is None:
-        parallel = path is not None and _model_count(conn) >= PARALLEL_MIN_MODELS
+        parallel = worth_parallel(conn)
     if parallel and path is not None:
         producer = Producer(lambda: [secondary_results_at(path)], fork=True)
     else:
         producer = Producer(lambda: [secondary_results(conn)], fork=False)
     with producer:
         columns = read_columns(conn, _MODELS_SQL, text=(0, 1, 2))
+        inputs, model_facts = _model_inputs(columns)  # while the other process may still be reading
         (results,) = list(producer)
+    loader = _Loader(results, inputs, model_facts.positions, inputs.model_fetched)
+    for name in ("downloads_30d", "downloads_all_time", "likes", "license_clarity", "params_documented"):
+        loader.set(name, model_facts.raw[name], inputs.model_fetched)
+    loader.spaces(model_facts.spaces)
+    loader.tag_signals(model_facts.raw["safetensors"], model_facts.raw["has_library"],
+                       model_facts.raw["library_bit"], model_facts.raw["warm"])
+    loader.derivatives()
+    loader.card_signals()
+    loader.history()
+    return inputs
+
+
+@dataclass
+class _ModelFacts:
+    """What the `models` scan gives besides ScoringInputs' own columns."""
+
+    positions: RowidPositions
+    spaces: np.ndarray
+    raw: dict[str, np.ndarray]  # raw signal values and packed facts (see _unpack_flags), by name
+
+
+def _model_inputs(columns: list) -> tuple[ScoringInputs, _ModelFacts]:
+    """The columns of _MODELS_SQL as ScoringInputs (no signal set yet) and the facts to set them from."""
     model_ids, tasks, fetched_at = columns[0], columns[1], columns[2]
     n = len(model_ids)
     if model_ids != sorted(model_ids):  # the ORDER BY of a subquery is not a guarantee: make sure
@@ -229,18 +267,8 @@ def load_inputs(conn: sqlite3.Connection, *, parallel: bool | None = None) -> Sc
         model_fetched=model_fetched,
     )
     rowids, downloads, all_time, likes, spaces, flags = columns[3:]
-    facts = _unpack_flags(flags)
-    loader = _Loader(results, inputs, RowidPositions(rowids), model_fetched)
-    for name, raw in (("downloads_30d", downloads), ("downloads_all_time", all_time), ("likes", likes),
-                      ("license_clarity", facts["license_clarity"]),
-                      ("params_documented", facts["params_documented"])):
-        loader.set(name, raw, model_fetched)
-    loader.spaces(spaces)
-    loader.tag_signals(facts["safetensors"], facts["has_library"], facts["library_bit"], facts["warm"])
-    loader.derivatives()
-    loader.card_signals()
-    loader.history()
-    return inputs
+    raw = {"downloads_30d": downloads, "downloads_all_time": all_time, "likes": likes, **_unpack_flags(flags)}
+    return inputs, _ModelFacts(RowidPositions(rowids), spaces, raw)
 
 
 def secondary_results(conn: sqlite3.Connection) -> dict[str, tuple]:
@@ -311,8 +339,11 @@ def database_file(conn: sqlite3.Connection) -> str | None:
     return None
 
 
-def _model_count(conn: sqlite3.Connection) -> int:
-    return conn.execute("SELECT count(*) FROM models").fetchone()[0]
+def worth_parallel(conn: sqlite3.Connection) -> bool:
+    """A second process pays for a database file of at least PARALLEL_MIN_MODELS models."""
+    if database_file(conn) is None:
+        return False
+    return conn.execute("SELECT count(*) FROM models").fetchone()[0] >= PARALLEL_MIN_MODELS
 
 
 def _two_latest(group: np.ndarray, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
