@@ -72,13 +72,14 @@ def score_rows(table: ScoreTable) -> Iterator[tuple]:
 
 
 def _chunks(size: int) -> list[slice]:
-    """Consecutive ranges of WRITE_CHUNK_MODELS models; the first is a fifth of that, so that the writer
-    starts early while the second process builds the rest."""
-    if size == 0:
-        return []
-    first = min(size, max(1, WRITE_CHUNK_MODELS // 5))
-    starts = range(first, size, WRITE_CHUNK_MODELS)
-    return [slice(0, first), *(slice(start, min(start + WRITE_CHUNK_MODELS, size)) for start in starts)]
+    """Consecutive ranges of models, growing from WRITE_CHUNK_MODELS / 8 to WRITE_CHUNK_MODELS: the writer
+    starts early, and a second process, which builds a chunk about twice as fast as it is written, keeps
+    one chunk ahead."""
+    chunks, start, length = [], 0, max(1, WRITE_CHUNK_MODELS // 8)
+    while start < size:
+        chunks.append(slice(start, min(start + length, size)))
+        start, length = start + length, min(2 * length, WRITE_CHUNK_MODELS)
+    return chunks
 
 
 def _chunk_rows(table: ScoreTable, rows: slice, breakdowns: Iterable[str]) -> Iterator[tuple]:
