@@ -80,6 +80,17 @@ class Faults:
         self._window_start: dict[str, float] = {}
         self._used: dict[str, int] = {}
         self._delay = 0.0
+        self._chunked: list[str] = []
+
+    def stream_chunked(self, path_prefix: str) -> None:
+        """Send the bodies of matching paths with `Transfer-Encoding: chunked` and no Content-Length, as a
+        CDN may: the client learns the size only while it downloads."""
+        with self._lock:
+            self._chunked.append(path_prefix)
+
+    def chunked(self, path: str) -> bool:
+        with self._lock:
+            return any(path.startswith(prefix) for prefix in self._chunked)
 
     def fail_next(self, n: int, status: int = 500, path_prefix: str = "/api/models") -> None:
         """The next `n` requests whose path starts with `path_prefix` get `status` (a 5xx)."""
@@ -116,6 +127,7 @@ class Faults:
         with self._lock:
             self._failures.clear()
             self._storms.clear()
+            self._chunked.clear()
         self.set_quota(UNLIMITED, UNLIMITED, DEFAULT_WINDOW, UNLIMITED)
         self.delay(0)
 

@@ -12,6 +12,7 @@ keep-alive. Routes and behaviours follow hf-api.md §6; see fakehub/README.md.
 from __future__ import annotations
 
 import itertools
+import sys
 import threading
 import time
 from collections import deque
@@ -163,6 +164,11 @@ class FakeHub:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up mid-response (a download over its size cap) is normal: stay quiet."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
     request_queue_size = 128
     hub: FakeHub
 
@@ -196,9 +202,10 @@ class _Handler(BaseHTTPRequestHandler):
         )
         response = hub.handle(request)
         hub.record(request, response.status)
-        self._write(response, hub.next_request_id(), send_body=send_body)
+        chunked = hub.faults.chunked(request.raw_path)
+        self._write(response, hub.next_request_id(), send_body=send_body, chunked=chunked)
 
-    def _write(self, response: Response, request_id: str, *, send_body: bool) -> None:
+    def _write(self, response: Response, request_id: str, *, send_body: bool, chunked: bool = False) -> None:
         status = response.status
         lines = [f"HTTP/1.1 {status} {_REASONS.get(status, 'Error')}"]
         headers = [*_COMMON_HEADERS, ("X-Request-Id", request_id), *response.headers]
@@ -206,10 +213,20 @@ class _Handler(BaseHTTPRequestHandler):
             headers.append(("Vary", "Origin"))
         if response.etag and status == 200:
             headers.append(("ETag", response.etag))
+        chunked = chunked and status != 304
         if status != 304:
             headers.append(("Content-Type", response.content_type))
-            headers.append(("Content-Length", str(len(response.body))))
+            headers.append(("Transfer-Encoding", "chunked") if chunked
+                           else ("Content-Length", str(len(response.body))))
         lines += [f"{name}: {value}" for name, value in headers]
         head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
         body = response.body if send_body and status != 304 else b""
+        if chunked:
+            body = _chunked(body) if send_body else b""
         self.wfile.write(head + body)
+
+
+def _chunked(body: bytes, size: int = 64 * 1024) -> bytes:
+    """`body` in HTTP/1.1 chunked transfer coding."""
+    parts = [b"%x\r\n%s\r\n" % (len(body[k:k + size]), body[k:k + size]) for k in range(0, len(body), size)]
+    return b"".join(parts) + b"0\r\n\r\n"

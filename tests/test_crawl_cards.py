@@ -216,6 +216,8 @@ def test_a_permanent_card_error_costs_nothing_on_an_unchanged_crawl_until_the_re
     with FakeHub(store) as hub:
         hub.faults.fail_next(1, status=403, path_prefix=f"/{gated}/resolve/")
         hub.faults.fail_next(4, status=500, path_prefix=f"/{model_id(FAILING)}/resolve/")
+        # Without a Content-Length, the cap is only discovered part-way through the download.
+        hub.faults.stream_chunked(f"/{model_id(HUGE)}/resolve/")
         first = hubcrawl(hub, "crawl", "--db", str(db_path), **capped)
         stored = cards(db_path)
         hub.clear_requests()

@@ -97,7 +97,7 @@ class CardFetchMixin:
             http_status=response.status if response is not None else None, body=None, etag=None,
             sha=card["sha"], fetched_at=utc_now_iso(), api=card["api"], children=card["children"],
             reason=f"{failure.type.__name__}: {failure.getErrorMessage()}",
-            too_large=_over_download_cap(failure),
+            too_large=_over_download_cap(failure, crawling=bool(getattr(self.crawler, "crawling", False))),
         )
         yield from self._card_done()
 
@@ -126,6 +126,11 @@ class CardFetchMixin:
             yield request
 
 
-def _over_download_cap(failure: Failure) -> bool:
-    """Scrapy cancels a download over `download_maxsize` with a message naming the max size."""
-    return bool(failure.check(DownloadCancelledError)) and "max size" in failure.getErrorMessage()
+def _over_download_cap(failure: Failure, *, crawling: bool) -> bool:
+    """Scrapy cancels a download over `download_maxsize`. When the size was announced (Content-Length),
+    the message names the max size; when it is only found part-way (a chunked body), the message is
+    empty. Another cancellation while the crawl keeps running has no other cause: card requests set no
+    other limit. A crawl that is stopping cancels downloads too, and those are not over any cap."""
+    if not failure.check(DownloadCancelledError):
+        return False
+    return "max size" in failure.getErrorMessage() or crawling
