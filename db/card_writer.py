@@ -187,12 +187,21 @@ def _has_good_card(conn: sqlite3.Connection, model_id: str) -> bool:
     return row is not None and row[0] == "ok"
 
 
+def _record_failed_attempt(conn: sqlite3.Connection, result: CardResult) -> None:
+    conn.execute(
+        "INSERT OR REPLACE INTO card_fetch_errors (model_id, sha, http_status, too_large, attempted_at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (result.model_id, result.sha, result.http_status, int(result.truncated), result.fetched_at),
+    )
+
+
 def write_card(conn: sqlite3.Connection, result: CardResult) -> None:
     """Replace every card-derived row of `result.model_id` in one transaction.
 
     The models row must exist (the crawler writes it first); without it nothing is written.
     A result with status 'error' (the README could not be fetched) does not replace a stored 'ok'
-    card: the stored card keeps its old `sha`, so the next crawl asks again.
+    card: the stored card keeps its old `sha`, and the attempt goes to `card_fetch_errors`, from which
+    the crawler decides when to ask again (crawler.pipelines.sqlite_writer.card_is_due).
     """
     with conn:
         model = conn.execute(
@@ -201,7 +210,9 @@ def write_card(conn: sqlite3.Connection, result: CardResult) -> None:
         if model is None:
             return
         if result.status == "error" and _has_good_card(conn, result.model_id):
-            return  # a failed fetch never destroys a good card; its old sha makes the next crawl retry
+            _record_failed_attempt(conn, result)  # a failed fetch never destroys a good card
+            return
+        conn.execute("DELETE FROM card_fetch_errors WHERE model_id = ?", (result.model_id,))
         _delete_card_rows(conn, result.model_id)
         eval_ids = _insert_rows(conn, result)
         _insert_capabilities(conn, result, eval_ids)
@@ -219,3 +230,4 @@ def mark_card_not_modified(
         conn.execute(
             "UPDATE cards SET sha = ?, fetched_at = ? WHERE model_id = ?", (sha, fetched_at, model_id)
         )
+        conn.execute("DELETE FROM card_fetch_errors WHERE model_id = ?", (model_id,))

@@ -361,3 +361,22 @@ JOIN score_configs c ON c.config_version = s.config_version,
      json_each(d.value) AS sig
 """,
     )
+
+
+@migrations()
+def m006_card_fetch_errors(db: Database) -> None:
+    """The last failed fetch of a card whose good version was kept: without it, a model whose newer
+    README keeps failing (gated, over the size cap) would look due on every crawl (its stored card
+    still describes the old sha)."""
+    _run(
+        db,
+        """
+CREATE TABLE card_fetch_errors (
+    model_id TEXT PRIMARY KEY REFERENCES models(model_id),
+    sha TEXT,                          -- the model sha the failed fetch was for
+    http_status INTEGER,               -- NULL when no response came back
+    too_large INTEGER NOT NULL DEFAULT 0,  -- abandoned over the download size cap
+    attempted_at TEXT NOT NULL
+)
+""",
+    )

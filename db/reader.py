@@ -19,19 +19,36 @@ class CardState:
     http_status: int | None = None  # of the last attempt; None when no response came back
     fetched_at: str | None = None  # when the last attempt was made
     too_large: bool = False  # an 'error' abandoned over the download cap (stored as truncated)
+    # For an 'ok' or 'missing' card kept after a later fetch failed: that failed attempt.
+    last_failure: FailedAttempt | None = None
+
+
+@dataclass(frozen=True)
+class FailedAttempt:
+    """A failed card fetch that left the stored card in place (table card_fetch_errors)."""
+
+    sha: str | None
+    http_status: int | None
+    attempted_at: str
+    too_large: bool = False
 
 
 def card_states(conn: sqlite3.Connection, model_ids: list[str]) -> dict[str, CardState]:
     """Stored card state by model id; models without a `cards` row are absent from the result."""
     rows = select_in(
         conn,
-        "SELECT model_id, sha, etag, status, http_status, fetched_at, truncated "
-        "FROM cards WHERE model_id IN ",
+        "SELECT c.model_id, c.sha, c.etag, c.status, c.http_status, c.fetched_at, c.truncated, "
+        "e.sha, e.http_status, e.attempted_at, e.too_large "
+        "FROM cards c LEFT JOIN card_fetch_errors e ON e.model_id = c.model_id WHERE c.model_id IN ",
         model_ids,
     )
     return {
-        model_id: CardState(sha, etag, status, http_status, fetched_at, status == "error" and bool(truncated))
-        for model_id, sha, etag, status, http_status, fetched_at, truncated in rows
+        model_id: CardState(
+            sha, etag, status, http_status, fetched_at, status == "error" and bool(truncated),
+            FailedAttempt(failed_sha, failed_status, failed_at, bool(failed_large)) if failed_at else None,
+        )
+        for (model_id, sha, etag, status, http_status, fetched_at, truncated,
+             failed_sha, failed_status, failed_at, failed_large) in rows
     }
 
 

@@ -235,3 +235,35 @@ def test_a_permanent_card_error_costs_nothing_on_an_unchanged_crawl_until_the_re
     assert second_requests == [model_id(FAILING)]
     # Once the retry interval has passed, the permanent errors are asked again too.
     assert due_requests == sorted([gated, model_id(HUGE)])
+
+
+def test_a_good_card_whose_new_sha_keeps_failing_waits_for_the_retry_interval(tmp_path):
+    """A model with a good card pushes a new commit and its README turns 403 (gated): the good card is
+    kept, and the failed attempt is remembered, so an unchanged re-crawl does not ask again until
+    HUBCRAWL_CARD_ERROR_RETRY_DAYS have passed."""
+    db_path = tmp_path / "hub.db"
+    store = make_store()
+    target = model_id(7)
+    with FakeHub(store) as hub:
+        assert hubcrawl(hub, "crawl", "--db", str(db_path)).returncode == 0
+        good = cards(db_path)[target]
+        store.update(target, sha="c" * 40)
+        hub.faults.fail_next(1, status=403, path_prefix=f"/{target}/resolve/")
+        assert hubcrawl(hub, "crawl", "--db", str(db_path)).returncode == 0
+        after_403 = cards(db_path)[target]
+        remembered = query(db_path, "SELECT sha, http_status FROM card_fetch_errors WHERE model_id = ?",
+                           target)
+        hub.clear_requests()
+        assert hubcrawl(hub, "crawl", "--db", str(db_path)).returncode == 0
+        unchanged_requests = [requested_model(r) for r in card_requests(hub)]
+        hub.clear_requests()
+        due = hubcrawl(hub, "crawl", "--db", str(db_path), HUBCRAWL_CARD_ERROR_RETRY_DAYS="0")
+        assert due.returncode == 0
+        due_requests = [requested_model(r) for r in card_requests(hub)]
+    assert (after_403["status"], after_403["sha"]) == ("ok", good["sha"])  # the good card survived the 403
+    assert remembered == [("c" * 40, 403)]
+    assert unchanged_requests == []
+    assert due_requests == [target]
+    # Fetched again at the new sha: the card is current and the failure is forgotten.
+    assert cards(db_path)[target]["sha"] == "c" * 40
+    assert query(db_path, "SELECT count(*) FROM card_fetch_errors") == [(0,)]

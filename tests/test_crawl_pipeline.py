@@ -13,7 +13,7 @@ from crawler.items import FailedPage, ListingPage, ModelGone, ModelInfo
 from crawler.pipelines.sqlite_writer import SqliteWriterPipeline, card_is_due
 from crawler.spiders.hub_model import HubModelSpider
 from crawler.spiders.hub_models import HubModelsSpider
-from db.reader import CardState
+from db.reader import CardState, FailedAttempt
 
 FETCHED_AT = "2026-11-01T06:00:00Z"
 URL = "http://hub.test/api/models?limit=1000"
@@ -197,3 +197,16 @@ def test_good_and_missing_cards_are_due_only_when_the_sha_moves():
         assert not card_is_due(state, SHA, RETRY_BEFORE)
         assert card_is_due(state, OTHER_SHA, RETRY_BEFORE)
     assert card_is_due(None, SHA, RETRY_BEFORE)
+
+
+@pytest.mark.parametrize(("http_status", "too_large", "waits"), [(403, False, True), (None, True, True),
+                                                                  (503, False, False), (None, False, False)])
+def test_a_good_card_kept_after_a_failed_new_sha_follows_the_failure_rule(http_status, too_large, waits):
+    failure = FailedAttempt(OTHER_SHA, http_status, YESTERDAY, too_large)
+    state = CardState(SHA, '"etag"', "ok", 200, LAST_WEEK, last_failure=failure)
+    assert card_is_due(state, OTHER_SHA, RETRY_BEFORE) is not waits  # the sha that failed
+    assert card_is_due(state, "c" * 40, RETRY_BEFORE)  # a newer sha than the failed one: ask
+    assert not card_is_due(state, SHA, RETRY_BEFORE)  # back at the stored card's sha
+    old = CardState(SHA, '"etag"', "ok", 200, LAST_WEEK,
+                    last_failure=FailedAttempt(OTHER_SHA, http_status, LAST_WEEK, too_large))
+    assert card_is_due(old, OTHER_SHA, RETRY_BEFORE)  # the retry interval has passed

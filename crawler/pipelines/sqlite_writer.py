@@ -334,17 +334,28 @@ class SqliteWriterPipeline:
 
 def card_is_due(state: CardState | None, sha: str | None, retry_before: str) -> bool:
     """Whether a listed model needs its card requested: never fetched, its sha moved, or a failed
-    fetch that is worth repeating (transient now; permanent once attempted before `retry_before`)."""
-    if state is None or state.sha != sha:
+    fetch that is worth repeating (transient now; permanent once attempted before `retry_before`).
+    A good card kept after a failed fetch of a newer sha follows the same rule for that failure."""
+    if state is None:
         return True
-    if state.status != "error":
+    if state.status == "error":
+        return state.sha != sha or _retry_due(
+            state.http_status, state.too_large, state.fetched_at, retry_before)
+    if state.sha == sha:
         return False
-    return is_transient_card_error(state) or (state.fetched_at or "") <= retry_before
+    failure = state.last_failure
+    if failure is None or failure.sha != sha:
+        return True
+    return _retry_due(failure.http_status, failure.too_large, failure.attempted_at, retry_before)
 
 
-def is_transient_card_error(state: CardState) -> bool:
+def _retry_due(http_status: int | None, too_large: bool, attempted_at: str | None, retry_before: str) -> bool:
+    return is_transient_card_error(http_status, too_large) or (attempted_at or "") <= retry_before
+
+
+def is_transient_card_error(http_status: int | None, too_large: bool = False) -> bool:
     """5xx, 408, 429, or no response at all (a timeout, a reset), unless the download was abandoned
     for being over the size cap: that one will be just as large next time."""
-    if state.http_status is None:
-        return not state.too_large
-    return state.http_status >= 500 or state.http_status in TRANSIENT_CARD_STATUSES
+    if http_status is None:
+        return not too_large
+    return http_status >= 500 or http_status in TRANSIENT_CARD_STATUSES
