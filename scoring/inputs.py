@@ -217,6 +217,7 @@ def load_inputs(conn: sqlite3.Connection, *, parallel: bool | None = None) -> Sc
     if parallel is None:
         parallel = worth_parallel(conn)
     if parallel and path is not None:
+        assert not conn.in_transaction, "fork only outside a transaction (see scoring.parallel)"
         producer = Producer(lambda: [secondary_results_at(path)], fork=True)
     else:
         producer = Producer(lambda: [secondary_results(conn)], fork=False)
@@ -272,13 +273,17 @@ def _model_inputs(columns: list) -> tuple[ScoringInputs, _ModelFacts]:
 
 
 def secondary_results(conn: sqlite3.Connection) -> dict[str, tuple]:
-    """Every query of SECONDARY_QUERIES, as query_joined results by name."""
+    """Every query of SECONDARY_QUERIES, as query_joined results by name. Leaves no transaction open
+    that it opened (its temp table is written inside one)."""
+    had_transaction = conn.in_transaction
     _create_path_topics(conn)
     try:
         return {name: query_joined(conn, _keyed_by_rowid(conn, sql, params), params, times)
                 for name, (sql, params, times) in SECONDARY_QUERIES.items()}
     finally:
         conn.execute("DROP TABLE temp.scoring_path_topics")
+        if not had_transaction:
+            conn.commit()
 
 
 def secondary_results_at(path: str) -> dict[str, tuple]:

@@ -50,6 +50,8 @@ class Producer(Generic[T]):
         self._receiver: Connection | None = None
 
     def __enter__(self) -> Producer[T]:
+        """Forks now (fork=True). The caller must hold no SQLite transaction at this moment: the child
+        inherits the process's file locks state, and opens connections of its own."""
         if self._fork:
             context = multiprocessing.get_context("fork")
             self._receiver, sender = context.Pipe(duplex=False)
@@ -66,6 +68,7 @@ class Producer(Generic[T]):
             try:
                 kind, payload = self._receiver.recv()
             except EOFError:
+                self._child.join(timeout=5)  # reap it, so that its exit code is known
                 ended = f"the child process ended early (exit code {self._child.exitcode})"
                 raise ChildFailed(ended) from None
             if kind == _DONE:
@@ -82,6 +85,7 @@ class Producer(Generic[T]):
         if exc_type is not None:
             self._child.terminate()  # nobody will read what it still produces
         self._child.join()
+        self._child.close()
 
 
 def _run_in_child(produce: Callable[[], Iterable[T]], sender: Connection) -> None:

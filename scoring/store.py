@@ -113,7 +113,8 @@ def write_scores(conn: sqlite3.Connection, table: ScoreTable, *, parallel: bool 
     pages can never show them. `parallel`: build breakdowns in a forked second process (same rows)."""
     chunks = _chunks(table.inputs.size)
     breakdowns = Producer(lambda: _breakdown_chunks(table, chunks), fork=parallel)
-    with conn, breakdowns:
+    assert not (parallel and conn.in_transaction), "fork before the write transaction (scoring.parallel)"
+    with conn, breakdowns:  # the fork happens here, before store_config opens the transaction
         store_config(conn, table.config)
         conn.execute(_DELETE_UNSCORED)
         for rows, chunk in zip(chunks, breakdowns, strict=True):

@@ -51,7 +51,7 @@ def _dies():
 
 
 def test_a_child_that_dies_fails_the_parent():
-    with pytest.raises(ChildFailed, match="exit code"), Producer(_dies, fork=True) as produced:
+    with pytest.raises(ChildFailed, match="exit code 7"), Producer(_dies, fork=True) as produced:
         list(produced)
 
 
