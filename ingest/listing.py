@@ -37,9 +37,12 @@ def normalize_model(raw: dict, *, source_url: str, fetched_at: str) -> ModelFact
     params, params_source = parse_params(raw)
     # Most models have no base model: skip building edges unless a tag names one.
     edges = edges_from_tags(prefixed, model_id) if any(map(_is_base_model_tag, prefixed)) else ()
-    base_models_known = "baseModels" in raw
-    if base_models_known:
-        edges += edges_from_base_models(raw["baseModels"], model_id)
+    base_models_known = False
+    if "baseModels" in raw:
+        api_edges = edges_from_base_models(raw["baseModels"], model_id)
+        edges += api_edges
+        # Only a value we can read states the current parents; an unknown shape keeps the stored ones.
+        base_models_known = bool(api_edges) or _declares_no_base_models(raw["baseModels"])
     return ModelFacts(
         model_id=model_id,
         hub_oid=_text(get("_id")),
@@ -104,6 +107,14 @@ def normalize_body(
     if kind == "model_info":
         decoded = [decoded]
     return normalize_page(decoded, source_url=source_url, fetched_at=fetched_at)
+
+
+def _declares_no_base_models(value: object) -> bool:
+    """`baseModels` saying "none": null, an empty list or object, or blocks whose `models` are all empty."""
+    if value is None or value == [] or value == {}:
+        return True
+    blocks = value if isinstance(value, list) else [value]
+    return all(isinstance(block, dict) and block.get("models") == [] for block in blocks)
 
 
 def _parse_model_id(raw: dict) -> str:

@@ -599,3 +599,13 @@ def test_first_crawl_leaves_no_dangling_references_and_foreign_keys_back_on(db_p
     with pytest.raises(sqlite3.IntegrityError), writer.conn:
         writer.conn.execute("INSERT INTO tags (model_id, tag) VALUES ('no/such-model', 'x')")
     writer.close()
+
+
+@pytest.mark.parametrize("unreadable", ["a/base", 42, {"parents": ["a/base"]}, [{"relation": "adapter"}, 7]])
+def test_a_base_models_value_of_an_unknown_shape_keeps_stored_api_edges(writer, unreadable):
+    # The shape of baseModels is only known from observed bodies: one we cannot read says nothing about
+    # the current parents, so it must not erase the ones we know.
+    run_id = start(writer)
+    write(writer, run_id, [info_body(1, baseModels=ADAPTER_OF_A_BASE)], T0)
+    write(writer, run_id, [info_body(1, baseModels=unreadable)], T1)
+    assert api_edges(writer) == {("a/base", "adapter")}
