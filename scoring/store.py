@@ -66,15 +66,14 @@ def _nullable(values: np.ndarray) -> list[float | None]:
 
 def score_rows(table: ScoreTable) -> Iterator[tuple]:
     """The `scores` rows, in model_id order."""
-    cache: FragmentCache = {}
-    for rows in _chunks(table.inputs.size):
-        yield from _chunk_rows(table, rows, iter_breakdowns(table.take(rows), cache))
+    chunks = _chunks(table.inputs.size)
+    for rows, breakdowns in zip(chunks, _breakdown_chunks(table, chunks), strict=True):
+        yield from _chunk_rows(table, rows, breakdowns)
 
 
 def _chunks(size: int) -> list[slice]:
-    """Consecutive ranges of models, growing from WRITE_CHUNK_MODELS / 8 to WRITE_CHUNK_MODELS: the writer
-    starts early, and a second process, which builds a chunk about twice as fast as it is written, keeps
-    one chunk ahead."""
+    """Consecutive ranges of models, doubling from WRITE_CHUNK_MODELS / 8 up to WRITE_CHUNK_MODELS: the
+    writer starts early, then a second process builds each next chunk while the current one is written."""
     chunks, start, length = [], 0, max(1, WRITE_CHUNK_MODELS // 8)
     while start < size:
         chunks.append(slice(start, min(start + length, size)))
@@ -85,9 +84,9 @@ def _chunks(size: int) -> list[slice]:
 def _chunk_rows(table: ScoreTable, rows: slice, breakdowns: Iterable[str]) -> Iterator[tuple]:
     inputs = table.inputs
     size = len(inputs.model_ids[rows])
-    by_name = {d.config.name: d.score for d in table.dimensions}
-    missing = np.full(inputs.size, np.nan)
-    dimension_columns = [_nullable(by_name.get(name, missing)[rows]) for name in STORED_DIMENSIONS]
+    by_name = {d.config.name: d.score[rows] for d in table.dimensions}
+    missing = np.full(size, np.nan)  # a dimension the config does not have
+    dimension_columns = [_nullable(by_name.get(name, missing)) for name in STORED_DIMENSIONS]
     return zip(
         inputs.model_ids[rows],
         itertools.repeat(table.config.version, size),
