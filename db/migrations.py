@@ -380,3 +380,10 @@ CREATE TABLE card_fetch_errors (
 )
 """,
     )
+
+
+@migrations()
+def m007_card_section_paths(db: Database) -> None:
+    """Section paths by model, without the section texts: scoring reads every card's headings (card
+    completeness), and a scan of `card_sections` itself would read every section's text as well."""
+    db.execute("CREATE INDEX card_sections_paths ON card_sections(model_id, path)")

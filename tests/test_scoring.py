@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from db.connection import connect
+from scoring import inputs as scoring_inputs
 from scoring.breakdown import load_breakdown
 from scoring.compute import compute_scores, percentile_ranks
 from scoring.config import load_config
@@ -555,3 +556,17 @@ def test_percentile_precision_is_the_pages_rounding(stored):
 
     value = round(stored / 10_000, 4)
     assert int(shown_keys(np.array([value]))[0]) == int(round_score(value) * 10)
+
+
+def test_reading_card_topics_never_reads_section_texts(db_path):
+    # Card completeness needs each card's heading paths only: the scan must use an index that holds the
+    # paths, not the table, whose rows carry every section's text (about 1 KB each on the real Hub).
+    f.new_db(db_path).conn.close()
+    conn = connect(db_path)
+    try:
+        scoring_inputs._create_path_topics(conn)
+        for sql in (scoring_inputs._TOPICS_SQL, "SELECT DISTINCT path FROM card_sections"):
+            plan = " | ".join(row[-1] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
+            assert "COVERING INDEX card_sections_paths" in plan, plan
+    finally:
+        conn.close()
