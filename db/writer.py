@@ -21,8 +21,9 @@ How a fact from the API meets a stored fact:
 - A None never erases a stored value for fields that responses often simply do not include
   (`sha`, `author`, `lastModified`, `gated`, `downloadsAllTime`, `trendingScore`, `params`, ...):
   a default list item has no `sha`, and an `expand=` body has only the requested keys.
-- `pipeline_tag`, `library_name` and the license are omitted by the Hub when unknown, so a None
-  clears them, but only from a body that has tags (a list item or a full model-info body);
+- `pipeline_tag`, `library_name` and the license are omitted by the Hub when unknown, and
+  `inference` whenever the model is not warm, so a None clears them, but only from a body that has
+  tags (a list item or a full model-info body; the crawl asks for `inference` with the tags);
   an `expand=` subset without tags says nothing about them.
 - Tags are rewritten only when the tag set changed (compared by `tags_hash`), and with them the
   edges the tags imply; an empty tag list (an `expand=` subset) leaves tags alone.
@@ -106,10 +107,11 @@ _TOUCH_MODEL = (
 
 # Fields a None must not erase (see the module docstring), and those a tagged body may clear.
 _KEEP_WHEN_ABSENT = (
-    "hub_oid", "author", "sha", "gated", "private", "disabled", "inference", "created_at",
+    "hub_oid", "author", "sha", "gated", "private", "disabled", "created_at",
     "last_modified", "downloads", "downloads_all_time", "likes", "trending_score",
 )
-_CLEARED_BY_TAGGED_BODY = ("pipeline_tag", "library_name")
+# `inference` is "warm or absent" (hf-api.md §2.3): kept, a model that went cold would stay warm.
+_CLEARED_BY_TAGGED_BODY = ("pipeline_tag", "library_name", "inference")
 _LICENSE_GROUP = ("license", "license_name", "license_link", "license_source")
 _SNAPSHOT_METRICS = ("downloads", "downloads_all_time", "likes", "trending_score")
 _CHANGE_FIELDS = (

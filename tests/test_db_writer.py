@@ -609,3 +609,22 @@ def test_a_base_models_value_of_an_unknown_shape_keeps_stored_api_edges(writer, 
     write(writer, run_id, [info_body(1, baseModels=ADAPTER_OF_A_BASE)], T0)
     write(writer, run_id, [info_body(1, baseModels=unreadable)], T1)
     assert api_edges(writer) == {("a/base", "adapter")}
+
+
+def test_a_tagged_body_without_inference_clears_a_stored_warm(writer):
+    """The Hub sends `inference` only while a model is warm ("warm or undefined", hf-api.md §2.3): a
+    listing page that asked for it (as the crawl does, along with tags) and got no key means the model
+    is no longer served, and a stale 'warm' would keep feeding the integrations score."""
+    run_id = start(writer)
+    write(writer, run_id, [list_item(1, inference="warm")], T0)
+    assert scalar(writer, "SELECT inference FROM models") == "warm"
+    write(writer, run_id, [list_item(1)], T1)
+    assert scalar(writer, "SELECT inference FROM models") is None
+
+
+def test_an_expand_subset_without_inference_keeps_a_stored_warm(writer):
+    run_id = start(writer)
+    write(writer, run_id, [list_item(1, inference="warm")], T0)
+    expand_only = {"_id": list_item(1)["_id"], "id": list_item(1)["id"], "likes": 3}
+    write(writer, run_id, [expand_only], T1)
+    assert scalar(writer, "SELECT inference FROM models") == "warm"
