@@ -11,6 +11,7 @@ import sqlite3
 from typing import Any
 
 from ingest.model import HUB_SPACES_LIST_LIMIT
+from pages.format import format_score
 from scoring.breakdown import load_breakdown
 
 MISSING = "—"
@@ -85,9 +86,9 @@ def render_text(record: dict[str, Any]) -> str:
     task = record["task"]
     lines = [
         f"{record['model_id']}",
-        f"overall score   {format_number(record['overall'], 1)} / 100",
-        f"percentile      {format_number(record['percentile_global'], 1)} among all scored models; "
-        + (f"{format_number(record['percentile_task'], 1)} within task {task}" if task
+        f"overall score   {format_score(record['overall'])} / 100",
+        f"percentile      {format_score(record['percentile_global'])} among all scored models; "
+        + (f"{format_score(record['percentile_task'])} within task {task}" if task
            else f"{MISSING} within task (the model has no pipeline_tag)"),
         "                (percent of models scoring at or below this one)",
         f"config version  {breakdown['config_version']}",
@@ -96,7 +97,7 @@ def render_text(record: dict[str, Any]) -> str:
     ]
     dimension_rows = []
     for name, dim in breakdown["dimensions"].items():
-        score = (format_number(dim["score"], 1) if dim["score"] is not None
+        score = (format_score(dim["score"]) if dim["score"] is not None
                  else f"{MISSING} ({dim.get('missing', 'no signals')})")
         used = overall["weights_used"].get(name)
         dimension_rows.append([name, score, format_number(overall["weights"][name]),
@@ -105,7 +106,7 @@ def render_text(record: dict[str, Any]) -> str:
     headers = ["signal", "raw", "cap", "transformed", "weight", "weight used", "contribution", "source",
                "fetched_at"]
     for name, dim in breakdown["dimensions"].items():
-        shown = format_number(dim["score"], 1) if dim["score"] is not None else MISSING
+        shown = format_score(dim["score"])  # as the pages show it: one decimal, half up
         lines += ["", f"{name}: {shown}"]
         if not dim["signals"]:
             lines.append(f"  {MISSING} {dim.get('missing', 'no signals')}")
