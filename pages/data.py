@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from pages.format import hub_url, is_missing, round_score, spaces_capped
+from pages.format import hub_url, is_missing, round_score, safe_url, spaces_capped
 from scoring.breakdown import load_breakdown
 
 DIMENSIONS = ("adoption", "quality", "ecosystem", "momentum")
@@ -488,10 +488,11 @@ def _text(value: Any) -> Any:
 
 
 def _evals(conn: sqlite3.Connection, model_id: str) -> list[EvalResult]:
-    # An eval claim is never shown without a source: without its own, it links to the card it came from.
+    # An eval claim is never shown without a source: without a linkable one of its own (none, or a
+    # javascript:/data:/relative URL that every format drops), it links to the card it came from.
     rows = _rows(
         conn,
-        "SELECT e.*, coalesce(e.source_url, c.source_url) AS shown_source FROM eval_results e "
+        "SELECT e.*, c.source_url AS card_source FROM eval_results e "
         "LEFT JOIN cards c ON c.model_id = e.model_id WHERE e.model_id = ? ORDER BY e.eval_id",
         (model_id,),
     )
@@ -507,7 +508,7 @@ def _evals(conn: sqlite3.Connection, model_id: str) -> list[EvalResult]:
             verified=None if r["verified"] is None else bool(r["verified"]),
             source_kind=r["source_kind"],
             source_name=_text(r["source_name"]),
-            source_url=_text(r["shown_source"]),
+            source_url=safe_url(r["source_url"]) or _text(r["card_source"]),
             fetched_at=r["fetched_at"],
         )
         for r in rows

@@ -199,6 +199,21 @@ def test_an_eval_without_its_own_source_links_to_the_card(tmp_path):
     assert result.source_url == "https://huggingface.co/acme/evald/resolve/main/README.md"
 
 
+@pytest.mark.parametrize("unsafe", ["javascript:alert(1)", "data:text/html,<b>x</b>", "/relative/path"])
+def test_an_eval_whose_own_source_is_not_a_web_link_links_to_the_card(tmp_path, unsafe):
+    """A source no page may link to (it would be dropped) must not hide the card the claim came from."""
+    from factories import add_card, add_eval
+
+    db = new_db(tmp_path / "hub.db")
+    add_model(db, "acme/evald")
+    add_card(db, "acme/evald")
+    add_eval(db, "acme/evald", dataset="squad_v2", metric="f1", value=83.0, verified=False, source_url=unsafe)
+    connection = connect(tmp_path / "hub.db")
+    (result,) = load_model(connection, "acme/evald").evals
+    connection.close()
+    assert result.source_url == "https://huggingface.co/acme/evald/resolve/main/README.md"
+
+
 def test_models_without_a_declared_task_are_never_presented_as_the_same_job(tmp_path):
     db = new_db(tmp_path / "hub.db")
     add_model(db, "acme/one", pipeline_tag=None)
