@@ -129,14 +129,49 @@ def _eval_row(r: CardResult, e: EvalRow) -> dict[str, Any]:
     }
 
 
-def _insert_rows(conn: sqlite3.Connection, r: CardResult) -> list[int]:
+# What identifies one metric when the Hub's verified flag is carried over (ingest.cards.evals._result_key).
+_METRIC_KEY = ("task_type", "dataset_id", "dataset_config", "dataset_split", "metric_type", "value_text")
+
+
+def _kept_api_evals(conn: sqlite3.Connection, r: CardResult) -> list[dict[str, Any]]:
+    """Stored evalResults rows to keep: the API dict did not carry `evalResults` (a list item)."""
+    if r.api_eval_results_known:
+        return []
+    cursor = conn.execute(
+        "SELECT * FROM eval_results WHERE model_id = ? AND source_kind = 'evalResults' ORDER BY eval_id",
+        (r.model_id,),
+    )
+    names = [column[0] for column in cursor.description]
+    return [{k: v for k, v in zip(names, row, strict=True) if k != "eval_id"} for row in cursor]
+
+
+def _kept_verified_flags(conn: sqlite3.Connection, r: CardResult) -> dict[tuple, int]:
+    """The Hub's stored verified flags by metric, when the API dict did not carry its `model-index`."""
+    if r.api_model_index_known:
+        return {}
+    rows = conn.execute(
+        f"SELECT {', '.join(_METRIC_KEY)}, verified FROM eval_results "
+        "WHERE model_id = ? AND source_kind = 'model-index' AND verified IS NOT NULL",
+        (r.model_id,),
+    )
+    return {tuple(row[:-1]): row[-1] for row in rows}
+
+
+def _eval_row_keeping_flag(r: CardResult, e: EvalRow, flags: dict[tuple, int]) -> dict[str, Any]:
+    row = _eval_row(r, e)
+    if row["verified"] is None and e.source_kind == "model-index":
+        row["verified"] = flags.get(tuple(row[name] for name in _METRIC_KEY))
+    return row
+
+
+def _insert_rows(conn: sqlite3.Connection, r: CardResult, flags: dict[tuple, int]) -> list[int]:
     """Every card-derived row except capabilities; returns eval_ids (index i ↔ r.evals[i])."""
     _insert(conn, "cards", _card_row(r))
     _insert(conn, "card_metadata", _metadata_row(r))
     for field, values in sorted(r.conflicts.items()):
         row = {"model_id": r.model_id, "field": field, "values_by_source": _json(values), **_provenance(r)}
         _insert(conn, "fact_conflicts", row)
-    eval_ids = [_insert(conn, "eval_results", _eval_row(r, e)) for e in r.evals]
+    eval_ids = [_insert(conn, "eval_results", _eval_row_keeping_flag(r, e, flags)) for e in r.evals]
     for link in r.links:
         row = {"model_id": r.model_id, "kind": link.kind, "url": link.url, "target": link.target}
         _insert(conn, "card_links", {**row, **_provenance(r)}, or_ignore=True)
@@ -199,6 +234,9 @@ def write_card(conn: sqlite3.Connection, result: CardResult) -> None:
     """Replace every card-derived row of `result.model_id` in one transaction.
 
     The models row must exist (the crawler writes it first); without it nothing is written.
+    Stored `evalResults` rows and the Hub's verified flags survive a result whose API dict did not
+    carry `evalResults` / `model-index` (a card refreshed from a list item; only the info endpoint
+    sends them); a flag is kept only for a metric whose value is unchanged.
     A result with status 'error' (the README could not be fetched) does not replace a stored 'ok'
     card: the stored card keeps its old `sha`, and the attempt goes to `card_fetch_errors`, from which
     the crawler decides when to ask again (crawler.pipelines.sqlite_writer.card_is_due).
@@ -213,8 +251,12 @@ def write_card(conn: sqlite3.Connection, result: CardResult) -> None:
             _record_failed_attempt(conn, result)  # a failed fetch never destroys a good card
             return
         conn.execute("DELETE FROM card_fetch_errors WHERE model_id = ?", (result.model_id,))
+        kept_evals = _kept_api_evals(conn, result)
+        flags = _kept_verified_flags(conn, result)
         _delete_card_rows(conn, result.model_id)
-        eval_ids = _insert_rows(conn, result)
+        eval_ids = _insert_rows(conn, result, flags)
+        for row in kept_evals:  # with their own sha and fetched_at: the commit they were read at
+            _insert(conn, "eval_results", row)
         _insert_capabilities(conn, result, eval_ids)
         _update_model_params(conn, result, model[0], model[1])
 

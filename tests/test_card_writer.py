@@ -228,3 +228,53 @@ def test_fetch_error_keeps_a_good_card(conn) -> None:
 def test_fetch_error_without_a_good_card_is_recorded(conn) -> None:
     write_card(conn, _result(status="error"))
     assert conn.execute("SELECT status, text_zlib FROM cards").fetchone() == ("error", None)
+
+
+# ---- a listing crawl's card refresh after a recrawl ------------------------------------------------
+# A recrawl builds the card with the info body (evalResults, the Hub's verified flags); the listing's
+# items carry neither. Refreshing the card from a list item must not erase what only the info body
+# says: nothing already stored is lost.
+INFO_API = {
+    "evalResults": [{"filename": ".eval_results/ade.yaml", "verified": True,
+                     "data": {"dataset": {"id": "org/ade", "task_id": "seg"}, "value": 61.5}}],
+    "model-index": [{"name": "seg", "results": [{
+        "task": {"type": "image-segmentation"},
+        "dataset": {"type": "scene_parse_150", "name": "ADE20K"},
+        "metrics": [{"type": "mean_iou", "value": 57.7, "verified": True}]}]}],
+}
+LIST_ITEM_API = {"id": MODEL, "tags": ["license:mit"], "cardData": {"license": "mit"}}
+
+
+def _eval_rows(conn) -> set[tuple]:
+    return set(conn.execute("SELECT source_kind, dataset_id, metric_type, value, verified FROM eval_results"))
+
+
+def test_a_card_refresh_without_eval_results_keeps_the_stored_ones(conn) -> None:
+    write_card(conn, _result(api=INFO_API))
+    stored = {row for row in _eval_rows(conn) if row[0] == "evalResults"}
+    assert stored == {("evalResults", "org/ade", None, 61.5, 1)}
+    write_card(conn, _result(sha=SHA2, api=LIST_ITEM_API))
+    assert {row for row in _eval_rows(conn) if row[0] == "evalResults"} == stored
+    kept_sha = conn.execute("SELECT sha FROM eval_results WHERE source_kind = 'evalResults'").fetchall()
+    assert kept_sha == [(SHA1,)]  # provenance: still the commit they were read at
+
+
+def test_a_body_with_eval_results_replaces_them(conn) -> None:
+    write_card(conn, _result(api=INFO_API))
+    write_card(conn, _result(sha=SHA2, api={**INFO_API, "evalResults": []}))
+    assert {row for row in _eval_rows(conn) if row[0] == "evalResults"} == set()
+
+
+def test_a_card_refresh_without_the_hubs_model_index_keeps_its_verified_flags(conn) -> None:
+    write_card(conn, _result(api=INFO_API))
+    write_card(conn, _result(sha=SHA2, api=LIST_ITEM_API))
+    rows = {row[2:] for row in _eval_rows(conn) if row[0] == "model-index"}
+    # mean_iou 57.7 is the metric the Hub verified; pixel_acc was never in its copy.
+    assert rows == {("mean_iou", 57.7, 1), ("pixel_acc", 85.1, None)}
+
+
+def test_a_changed_value_does_not_inherit_a_verified_flag(conn) -> None:
+    write_card(conn, _result(api=INFO_API))
+    write_card(conn, _result(CARD.replace("value: 57.7", "value: 60.1"), sha=SHA2, api=LIST_ITEM_API))
+    rows = {row[2:] for row in _eval_rows(conn) if row[0] == "model-index"}
+    assert rows == {("mean_iou", 60.1, None), ("pixel_acc", 85.1, None)}

@@ -210,3 +210,21 @@ def test_a_good_card_kept_after_a_failed_new_sha_follows_the_failure_rule(http_s
     old = CardState(SHA, '"etag"', "ok", 200, LAST_WEEK,
                     last_failure=FailedAttempt(OTHER_SHA, http_status, LAST_WEEK, too_large))
     assert card_is_due(old, OTHER_SHA, RETRY_BEFORE)  # the retry interval has passed
+
+
+def test_an_info_body_that_omits_eval_results_says_there_are_none():
+    """The recrawl asks for evalResults and model-index; the Hub omits an expanded field that has no
+    value (hf-api.md §2.3). The card is then built as "none" rather than "not asked", so rows of
+    eval results the repo deleted do not linger."""
+    from crawler.pipelines.sqlite_writer import card_api_from_info
+    from crawler.spiders.hub_model import MODEL_INFO_EXPAND
+    from ingest.cards import build_card_result
+
+    assert {"evalResults", "model-index"} <= set(MODEL_INFO_EXPAND)
+    raw = {"_id": "abc", "id": "org/name", "tags": []}
+    result = build_card_result("org/name", status="missing", body=None, http_status=404, etag=None,
+                               sha=None, source_url="u", fetched_at=FETCHED_AT, api=card_api_from_info(raw))
+    assert result.api_eval_results_known and result.api_model_index_known
+    assert "evalResults" not in raw  # the archived body is left as served
+    served = {**raw, "evalResults": [{"data": {"value": 1}}]}
+    assert card_api_from_info(served)["evalResults"] == served["evalResults"]

@@ -298,7 +298,7 @@ class SqliteWriterPipeline:
         if self.cards_enabled:
             # A recrawl always downloads the card, without If-None-Match: the card result is also where
             # this info body's evalResults and model-tree counts are stored, and a 304 would drop them.
-            cards = [CardNeed(facts.model_id, facts.sha, None, item.raw, facts.children)]
+            cards = [CardNeed(facts.model_id, facts.sha, None, card_api_from_info(item.raw), facts.children)]
         return stats, facts.model_id, cards
 
     def _count_page(self, page_stats: Any, problems: list[str]) -> None:
@@ -330,6 +330,13 @@ class SqliteWriterPipeline:
 
     async def _in_thread(self, function: Any, *args: Any) -> Any:
         return await asyncio.wrap_future(self._on_thread(function, *args))
+
+
+def card_api_from_info(raw: dict) -> dict:
+    """The info body as the card builder should read it. The recrawl asks for `evalResults` and
+    `model-index`, and the Hub omits an expanded field that has no value: absent here means "none"
+    (the stored rows go), unlike a list item, which never carries them (the stored rows stay)."""
+    return {"evalResults": [], "model-index": None, **raw}
 
 
 def card_is_due(state: CardState | None, sha: str | None, retry_before: str) -> bool:

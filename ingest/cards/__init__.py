@@ -16,7 +16,13 @@ from typing import Any
 
 from ingest.cards.capabilities import build_capabilities
 from ingest.cards.decode import MAX_CARD_BYTES, decode_body
-from ingest.cards.evals import hub_verified_flags, parse_eval_results, parse_model_index
+from ingest.cards.evals import (
+    EVAL_RESULTS,
+    MODEL_INDEX,
+    hub_verified_flags,
+    parse_eval_results,
+    parse_model_index,
+)
 from ingest.cards.front_matter import load_front_matter, split_front_matter
 from ingest.cards.links import parse_links
 from ingest.cards.metadata import parse_facts
@@ -202,6 +208,8 @@ def _build(
         links=parsed.links,
         sections=parsed.sections,
         capabilities=capabilities,
+        api_eval_results_known=EVAL_RESULTS in api,
+        api_model_index_known=MODEL_INDEX in api,
     )
 
 

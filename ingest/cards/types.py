@@ -129,3 +129,8 @@ class CardResult:
     links: tuple[Link, ...] = ()
     sections: tuple[Section, ...] = ()
     capabilities: tuple[Capability, ...] = ()
+    # Whether the API dict carried `evalResults` / `model-index` (even empty). Only the info endpoint
+    # sends them; a card refreshed from a list item says nothing about either, so the writer keeps the
+    # stored evalResults rows and the Hub's verified flags instead of erasing them.
+    api_eval_results_known: bool = False
+    api_model_index_known: bool = False
