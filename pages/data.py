@@ -467,7 +467,7 @@ def _capabilities(conn: sqlite3.Connection, model_id: str) -> list[Capability]:
         by_cap.setdefault(e["capability_id"], []).append(
             Evidence(
                 e["kind"],
-                _text(e["source_url"]),
+                safe_url(e["source_url"]),  # a javascript:/data: link is dropped from every format
                 _text(e["field"]),
                 _text(e["section"]),
                 _text(e["quote"]),
@@ -597,7 +597,7 @@ def load_model(conn: sqlite3.Connection, model_id: str, *, ranks: RankTable | No
         likes=make_fact(model["likes"], "models.likes", fetched_at, NOT_REPORTED, api),
         license=_license(model),
         license_name=None if is_missing(model["license_name"]) else model["license_name"],
-        license_link=None if is_missing(model["license_link"]) else model["license_link"],
+        license_link=safe_url(model["license_link"]),  # http(s) only, in every format
         params=_params(model),
         created_at=make_fact(model["created_at"], "models.created_at", fetched_at, NOT_REPORTED, api),
         last_modified=make_fact(

@@ -207,6 +207,34 @@ def test_hostile_card_text_stays_inert_in_markdown(db_path):
                 assert len(re.findall(r"(?<!\\)\|", line)) in (3, 4, 8)
 
 
+LINK_KEYS = ("source_url", "license_link", "card_url", "hub_url")
+
+
+def link_values(value, key: str = "") -> list[str]:
+    """Every string under a key that names a link, anywhere in a JSON document."""
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in link_values(v, k)]
+    if isinstance(value, list):
+        return [s for item in value for s in link_values(item, key)]
+    return [value] if isinstance(value, str) and key in LINK_KEYS else []
+
+
+def test_hostile_links_are_dropped_from_json_too(db_path):
+    """A consumer of the JSON may put any *_url or license_link in an href: only http(s) ones are given."""
+    build_hostile_db(db_path)
+    conn = connect(db_path)
+    documents = [
+        json.loads(compare_outputs(conn, "evil/model", "good/model")["json"]),
+        json.loads(model_outputs(conn, "evil/model")["json"]),
+    ]
+    links = [link for document in documents for link in link_values(document)]
+    assert links, "the hostile model has links to check"
+    assert all(re.match(r"https?://", link) for link in links), links
+    model = documents[1]["model"]
+    assert model["license_link"] is None
+    assert model["license_name"].startswith("<b")  # the text itself is data, kept as is
+
+
 def test_removed_model_is_flagged_on_compare_pages(conn):
     conn.execute("UPDATE models SET removed_at = '2026-10-20T00:00:00Z' WHERE model_id = ?", (BRAVO,))
     rendered = compare_outputs(conn, ALPHA, BRAVO)
