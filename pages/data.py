@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -531,6 +532,23 @@ def _license(model: dict[str, Any]) -> Fact:
     return make_fact(model["license"], source, model["fetched_at"], NO_LICENSE)
 
 
+_REPO_FILE = re.compile(r"(?:\./)?([\w][\w.\-]*(?:/[\w][\w.\-]*)*)")
+
+
+def license_url(model_id: str, declared: str | None) -> str | None:
+    """Where the license text is: an http(s) link as declared, or a file of the model's own repo
+    (cards often say `license_link: LICENSE.md`) on the Hub. Anything else is dropped."""
+    if is_missing(declared):
+        return None
+    match = _REPO_FILE.fullmatch(declared.strip())
+    path = match.group(1) if match else ""
+    first, _, rest = path.partition("/")
+    looks_like_a_host = "." in first and rest  # "www.apache.org/licenses/…": no scheme, not ours
+    if path and ".." not in path and not looks_like_a_host:
+        return f"{hub_url(model_id)}/blob/main/{path}"
+    return safe_url(declared)
+
+
 def _params(model: dict[str, Any]) -> Fact:
     label = PARAMS_SOURCE_LABELS.get(model["params_source"] or "", model["params_source"])
     return make_fact(model["params"], label, model["fetched_at"], NO_PARAMS)
@@ -597,7 +615,7 @@ def load_model(conn: sqlite3.Connection, model_id: str, *, ranks: RankTable | No
         likes=make_fact(model["likes"], "models.likes", fetched_at, NOT_REPORTED, api),
         license=_license(model),
         license_name=None if is_missing(model["license_name"]) else model["license_name"],
-        license_link=safe_url(model["license_link"]),  # http(s) only, in every format
+        license_link=license_url(model_id, model["license_link"]),  # http(s) only, in every format
         params=_params(model),
         created_at=make_fact(model["created_at"], "models.created_at", fetched_at, NOT_REPORTED, api),
         last_modified=make_fact(

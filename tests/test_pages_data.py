@@ -214,6 +214,30 @@ def test_an_eval_whose_own_source_is_not_a_web_link_links_to_the_card(tmp_path, 
     assert result.source_url == "https://huggingface.co/acme/evald/resolve/main/README.md"
 
 
+@pytest.mark.parametrize(
+    ("declared", "expected"),
+    [
+        # Cards often name a file of their own repo: it is the license text, on the Hub.
+        ("LICENSE.md", "https://huggingface.co/acme/licensed/blob/main/LICENSE.md"),
+        ("./docs/LICENSE", "https://huggingface.co/acme/licensed/blob/main/docs/LICENSE"),
+        ("https://example.org/terms", "https://example.org/terms"),
+        ("javascript:alert(1)", None),
+        ("data:text/html,x", None),
+        ("//evil.example/terms", None),  # protocol-relative: another host, not a repo file
+        ("../../other/LICENSE", None),  # climbs out of the repo
+        ("LICENSE file", None),
+        ("www.apache.org/licenses/LICENSE-2.0", None),  # a host without a scheme, not a repo file
+    ],
+)
+def test_a_license_link_to_a_repo_file_points_at_that_file_on_the_hub(tmp_path, declared, expected):
+    db = new_db(tmp_path / "hub.db")
+    add_model(db, "acme/licensed", license="other", license_name="acme-license", license_link=declared)
+    connection = connect(tmp_path / "hub.db")
+    model = load_model(connection, "acme/licensed")
+    connection.close()
+    assert model.license_link == expected
+
+
 def test_models_without_a_declared_task_are_never_presented_as_the_same_job(tmp_path):
     db = new_db(tmp_path / "hub.db")
     add_model(db, "acme/one", pipeline_tag=None)
