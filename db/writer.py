@@ -373,6 +373,10 @@ class Writer:
 
         A model counts as seen if this run wrote it or anything wrote it after the run started
         (a recrawl running alongside may have updated `last_run_id`).
+
+        Raises ValueError, flagging nothing, when more models would be flagged than the run saw: a
+        listing cut short (an empty page, a lost `Link` header) ends just like a complete one, and the
+        hub does not lose half its models in a day.
         """
         row = self.conn.execute(
             "SELECT full_listing, started_at FROM crawl_runs WHERE run_id = ?", (run_id,)
@@ -383,11 +387,19 @@ class Writer:
         if not full_listing:
             raise ValueError(f"run {run_id} is not a full listing: absence from it proves nothing")
         with self._transaction() as conn:
+            seen = conn.execute(
+                "SELECT count(*) FROM models WHERE last_run_id IS ? OR last_seen >= ?", (run_id, started_at)
+            ).fetchone()[0]
             cursor = conn.execute(
                 "UPDATE models SET removed_at = ? WHERE removed_at IS NULL "
                 "AND last_run_id IS NOT ? AND last_seen < ?",
                 (at, run_id, started_at),
             )
+            if cursor.rowcount > seen:
+                raise ValueError(  # the transaction rolls back: nothing is flagged
+                    f"{cursor.rowcount} models unseen but the listing saw only {seen}: more likely cut "
+                    "short than the hub emptied; none marked removed"
+                )
             _count_removed(conn, run_id, cursor.rowcount)
         return cursor.rowcount
 

@@ -228,3 +228,16 @@ def test_an_info_body_that_omits_eval_results_says_there_are_none():
     assert "evalResults" not in raw  # the archived body is left as served
     served = {**raw, "evalResults": [{"data": {"value": 1}}]}
     assert card_api_from_info(served)["evalResults"] == served["evalResults"]
+
+
+def test_an_empty_full_listing_fails_the_run_instead_of_removing_every_model(db_path):
+    first = open_pipeline(db_path)
+    feed(first, page_of(["a/one", "a/two", "a/three"]))
+    first.spider_closed("finished")
+    empty = open_pipeline(db_path)
+    feed(empty, ListingPage(url=URL, status=200, fetched_at=FETCHED_AT, body=b"[]"))
+    empty.spider_closed("finished")
+    run = run_row(db_path)
+    assert run["status"] == "failed"
+    assert "not marked removed" in run["message"] and run["models_removed"] == 0
+    assert all(removed_at is None for _, removed_at in models(db_path).values())

@@ -628,3 +628,17 @@ def test_an_expand_subset_without_inference_keeps_a_stored_warm(writer):
     expand_only = {"_id": list_item(1)["_id"], "id": list_item(1)["id"], "likes": 3}
     write(writer, run_id, [expand_only], T1)
     assert scalar(writer, "SELECT inference FROM models") == "warm"
+
+
+def test_a_full_listing_that_saw_fewer_models_than_it_would_remove_removes_none(writer):
+    """An empty or cut-short listing (a `[]` page, a lost Link header) ends like a complete one: it
+    must not flag most of the hub as removed. Removing more models than the run saw is refused."""
+    first = start(writer, T0)
+    write(writer, first, [list_item(n) for n in range(5)], T0)
+    writer.finish_run(first, status="ok", finished_at=T0, counters={}, message=None)
+    second = start(writer, T1)
+    write(writer, second, [list_item(0), list_item(1)], T1)
+    with pytest.raises(ValueError, match=r"3 models unseen.*saw only 2"):
+        writer.mark_unseen_removed(second, T1)
+    assert scalar(writer, "SELECT count(*) FROM models WHERE removed_at IS NOT NULL") == 0
+    assert scalar(writer, "SELECT models_removed FROM crawl_runs WHERE run_id = ?", second) == 0

@@ -136,8 +136,13 @@ class SqliteWriterPipeline:
         finished_at = utc_now_iso()
         spider = self.crawler.spider
         if status == "ok" and spider.full_listing:
-            removed = self.writer.mark_unseen_removed(self.run_id, finished_at)
-            self.stats.inc_value("hubcrawl/models_removed", removed)
+            try:
+                removed = self.writer.mark_unseen_removed(self.run_id, finished_at)
+            except ValueError as implausible:  # a listing cut short: fail the run so nobody publishes it
+                status = "failed"
+                self._record_failure(f"listing incomplete, models not marked removed: {implausible}")
+            else:
+                self.stats.inc_value("hubcrawl/models_removed", removed)
         self.writer.finish_run(self.run_id, status=status, finished_at=finished_at,
                                counters=self.run_counters(), message=self.run_message(status, reason))
         self.writer.close()
