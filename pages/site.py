@@ -96,8 +96,15 @@ def _prune_stale(out: Path, report: SiteReport) -> list[Path]:
 
 
 def index_entry(model: ModelView) -> dict[str, Any]:
-    """One index row, taken from the same view as the model page."""
+    """One index row, taken from the same view as the model page; `missing` says why a value is null."""
     rank = model.rank
+    facts = {
+        "rank": rank,
+        "overall": model.scores["overall"],
+        "percentile": model.percentile_task,
+        "downloads_30d": model.downloads_30d,
+        "likes": model.likes,
+    }
     return {
         "model_id": model.model_id,
         "slug": model.slug,
@@ -108,7 +115,7 @@ def index_entry(model: ModelView) -> dict[str, Any]:
         "overall": None
         if model.scores["overall"].is_missing
         else float(round_score(model.scores["overall"].value)),
-        "overall_missing": model.scores["overall"].missing,
+        "missing": {key: fact.missing for key, fact in facts.items() if fact.is_missing},
         "percentile": None
         if model.percentile_task.is_missing
         else float(round_score(model.percentile_task.value)),

@@ -125,6 +125,29 @@ def test_index_lists_every_model_under_its_task_with_the_same_numbers_as_its_pag
     assert any(h.startswith("image-segmentation") for h in headings)
 
 
+def test_every_missing_value_in_the_index_says_why(tmp_path, db_path):
+    """BARE has no score; SEG left the Hub after it was scored: their "—" cells carry a reason."""
+    build_pages_db(db_path)
+    conn = connect(db_path)
+    conn.execute("UPDATE models SET removed_at = '2026-10-20T00:00:00Z', downloads = NULL WHERE model_id = ?",
+                 (SEG,))
+    conn.commit()
+    build_site(conn, tmp_path / "site")
+    soup = BeautifulSoup((tmp_path / "site" / "index.html").read_text(), "html.parser")
+    rows = {tr.find("a").get_text(): tr.find_all("td") for tr in soup.select("tbody tr")}
+    missing_cells = [(model_id, td) for model_id, tds in rows.items() for td in tds if td.get_text() == "—"]
+    assert {model_id for model_id, _ in missing_cells} == {BARE, SEG}
+    for model_id, td in missing_cells:
+        reason = td.find(title=True)
+        assert reason is not None and reason["title"].strip() not in ("", "—"), (model_id, td)
+    assert "removed from the Hub on 2026-10-20" in rows[SEG][0].find(title=True)["title"]
+    index = json.loads((tmp_path / "site" / "index.json").read_text())
+    for entry in index["models"]:
+        for key in ("rank", "overall", "percentile", "downloads_30d", "likes"):
+            if entry[key] is None:
+                assert entry["missing"][key], (entry["model_id"], key)
+
+
 def test_suggested_pairs_are_nearest_ranks_within_a_task(db_path):
     build_pages_db(db_path)
     conn = connect(db_path)
