@@ -81,3 +81,18 @@ def test_body_without_id_is_a_failure_not_a_model():
     url = f"{ENDPOINT}/api/models/org/name"
     [item] = list(make_spider().parse(response(url, b"[]")))
     assert isinstance(item, FailedPage)
+
+
+@pytest.mark.parametrize("value", ["org/na?me", "org/name#readme", "org/..", "..", "org/a..b", "-org/name",
+                                   "org/name.", "org/" + "n" * 97, "org/na%2Fme", "org/name@main"])
+def test_a_model_id_the_hub_cannot_have_is_refused_before_any_request(value):
+    """Otherwise the request goes out, the Hub answers 401/404 and the user reads "not on the hub,
+    marked removed" for what was a typo. The rule is huggingface_hub's validate_repo_id."""
+    with pytest.raises(ValueError, match="org/name"):
+        HubModelSpider._parse_model_id(value)
+
+
+@pytest.mark.parametrize("value", ["gpt2", "google-bert/bert-base-uncased", "Qwen/Qwen2.5-0.5B-Instruct",
+                                   "timm/convnext_base.fb_in22k_ft_in1k", "org_1/x.y-z"])
+def test_real_hub_ids_are_accepted(value):
+    assert HubModelSpider._parse_model_id(value) == value

@@ -10,6 +10,7 @@ removed, never deleted.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -32,6 +33,10 @@ MODEL_INFO_EXPAND = (
     "pipeline_tag", "private", "resourceGroup", "safetensors", "sha", "spaces", "tags",
     "transformersInfo", "trendingScore", "usedStorage", "widgetData",
 )
+# huggingface_hub's validate_repo_id: an optional namespace, word characters, '-' and '.', neither
+# starting nor ending a part with '-' or '.', no '--' or '..', no '.git' suffix, at most 96 characters.
+_REPO_ID = re.compile(r"^(\b[\w\-.]+\b/)?\b[\w\-.]+\b$")
+REPO_ID_MAX_LENGTH = 96
 # The Hub answers 401 to anonymous callers and 404 (RepoNotFound) to authenticated ones.
 GONE_STATUSES = (401, 404)
 
@@ -47,10 +52,16 @@ class HubModelSpider(CardFetchMixin, scrapy.Spider):
 
     @staticmethod
     def _parse_model_id(value: str | None) -> str:
-        """'org/name' (or a legacy single segment such as 'gpt2'), without stray slashes or spaces."""
+        """'org/name' (or a legacy single segment such as 'gpt2'), without stray slashes or spaces.
+
+        An id the Hub cannot have (huggingface_hub's validate_repo_id) is refused here: sent, it
+        would come back 401/404 and read as "not on the hub" for what is a typo."""
         model_id = (value or "").strip().strip("/")
-        if not model_id or model_id.count("/") > 1 or " " in model_id:
-            raise ValueError(f"model_id must look like 'org/name', got {value!r}")
+        if not _is_hub_repo_id(model_id):
+            raise ValueError(
+                f"model_id must be a Hub repo id like 'org/name' (letters, digits, '-', '_', '.'; "
+                f"at most {REPO_ID_MAX_LENGTH} characters), got {value!r}"
+            )
         return model_id
 
     @property
@@ -106,3 +117,13 @@ class HubModelSpider(CardFetchMixin, scrapy.Spider):
     def _parse_redirects(response: Response) -> list[str]:
         """URLs we were redirected from (307 of a renamed repo), oldest first."""
         return list(response.meta.get("redirect_urls", []))
+
+
+def _is_hub_repo_id(model_id: str) -> bool:
+    return (
+        bool(_REPO_ID.match(model_id))
+        and len(model_id) <= REPO_ID_MAX_LENGTH
+        and "--" not in model_id
+        and ".." not in model_id
+        and not model_id.endswith(".git")
+    )
