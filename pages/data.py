@@ -219,8 +219,9 @@ def read_snapshot(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
 
 def model_slug(model_id: str) -> str:
-    """The canonical slug used in URLs: 'org/name' -> 'org--name'."""
-    return model_id.replace("/", "--", 1)
+    """The canonical slug used in URLs: 'org/name' -> 'org--name'. Every '/' goes (Hub ids have one), so
+    an id such as 'a/../../x' names a file inside its folder, never a path out of it."""
+    return model_id.replace("/", "--")
 
 
 def pair_key(a: str, b: str) -> tuple[str, str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from ingest.model import HUB_SPACES_LIST_LIMIT
 
@@ -131,5 +131,11 @@ def safe_url(url: str | None) -> str | None:
     return url
 
 
+def url_path(path: str) -> str:
+    """A site path or fragment as it goes into a link: a '#', '?', '%' or space in a model id stays
+    part of the name (Hub ids never hold them, but ids are text from the network)."""
+    return quote(path, safe="/-._~")
+
+
 def hub_url(model_id: str) -> str:
-    return f"https://huggingface.co/{model_id}"
+    return f"https://huggingface.co/{url_path(model_id)}"

@@ -24,6 +24,7 @@ from pages.format import (
     format_score,
     format_spaces,
     safe_url,
+    url_path,
 )
 from pages.page import ComparePage, ModelPage
 from pages.sparkline import sparkline_svg
@@ -71,6 +72,7 @@ def environment() -> Environment:
         raw=_raw,
         signal_raw=_signal_raw,
         safe_url=safe_url,
+        url_path=url_path,
         sparkline=_sparkline,
     )
     env.globals["MISSING"] = MISSING_MARK
@@ -79,7 +81,7 @@ def environment() -> Environment:
 
 
 def canonical_url(base_url: str, path: str) -> str:
-    return f"{base_url.rstrip('/')}/{path}.html"
+    return f"{base_url.rstrip('/')}/{url_path(path)}.html"
 
 
 def render_compare_html(page: ComparePage, *, root: str | None = None, base_url: str = "") -> str:

@@ -11,7 +11,7 @@ from dataclasses import asdict
 from typing import Any
 
 from pages.data import DIMENSIONS, Breakdown, Fact, ModelView
-from pages.format import round_score
+from pages.format import round_score, url_path
 from pages.page import ComparePage, ModelPage
 
 
@@ -112,7 +112,7 @@ def compare_json(page: ComparePage) -> dict[str, Any]:
     pair = page.pair
     return {
         "as_of": pair.as_of,
-        "canonical": f"/{page.path}.html",
+        "canonical": f"/{url_path(page.path)}.html",
         "caveat": pair.caveat,
         "same_task": pair.same_task,
         "verdict": page.verdict.text,
@@ -128,7 +128,7 @@ def render_compare_json(page: ComparePage, *, pretty: bool = True) -> str:
 
 def render_model_json(page: ModelPage, *, pretty: bool = True) -> str:
     return _dump(
-        {"as_of": page.as_of, "canonical": f"/{page.path}.html", "model": model_json(page.model)},
+        {"as_of": page.as_of, "canonical": f"/{url_path(page.path)}.html", "model": model_json(page.model)},
         pretty=pretty,
     )
 

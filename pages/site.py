@@ -25,7 +25,7 @@ from pages.data import (
     scored_live_models,
     shown_scores_by_task,
 )
-from pages.format import MISSING_MARK, round_score
+from pages.format import MISSING_MARK, round_score, url_path
 from pages.page import build_compare_page, build_model_page, compare_path
 from pages.render_html import render_compare_html, render_index_html, render_model_html
 from pages.render_json import model_json, render_compare_json, render_index_json, render_model_json
@@ -178,9 +178,9 @@ def _build_comparisons(
         _write(out, f"{page.path}.md", render_compare_md(page), report)
         _write(out, f"{page.path}.json", render_compare_json(page, pretty=False), report)
         for model_id in (a, b):
-            pair_links.setdefault(model_id, []).append((f"{page.path}.html", page.title))
+            pair_links.setdefault(model_id, []).append((f"{url_path(page.path)}.html", page.title))
         note = None if page.pair.same_task else "different tasks"
-        index_pairs.append((f"{compare_path(page.pair.slug)}.html", page.title, note))
+        index_pairs.append((f"{url_path(compare_path(page.pair.slug))}.html", page.title, note))
         report.comparisons += 1
     return pair_links, index_pairs
 

@@ -21,6 +21,7 @@ from pages.format import (
     format_spaces,
     safe_url,
     spaces_capped,
+    url_path,
 )
 from pages.verdict import ScoreCells
 
@@ -69,7 +70,7 @@ def score_cell(model: ModelView, key: str) -> Cell:
     fact = model.scores[key]
     if fact.is_missing:
         return missing_cell(fact)
-    return Cell(format_score(fact.value), provenance(fact), f"#breakdown-{model.slug}")
+    return Cell(format_score(fact.value), provenance(fact), f"#breakdown-{url_path(model.slug)}")
 
 
 def rank_cell(model: ModelView) -> Cell:

@@ -6,7 +6,7 @@ import json
 from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
@@ -59,11 +59,13 @@ def internal_targets(page: Path, out: Path) -> list[tuple[Path, str]]:
         if parts.scheme in ("http", "https"):
             continue
         assert not parts.scheme, f"{page}: unexpected scheme in {url}"
-        if not parts.path:  # in-page anchor
-            targets.append((page, parts.fragment))
+        # As a browser or a static file server reads them: the path and the fragment percent-decoded.
+        path, fragment = unquote(parts.path), unquote(parts.fragment)
+        if not path:  # in-page anchor
+            targets.append((page, fragment))
             continue
-        base = out if parts.path.startswith("/") else page.parent
-        targets.append(((base / parts.path.lstrip("/")).resolve(), parts.fragment))
+        base = out if path.startswith("/") else page.parent
+        targets.append(((base / path.lstrip("/")).resolve(), fragment))
     return targets
 
 
@@ -76,6 +78,33 @@ def test_every_internal_link_resolves_and_every_page_parses(site):
         checker.feed(html)
         assert not checker.errors and not checker.stack, (page, checker.errors, checker.stack)
         for target, fragment in internal_targets(page, site):
+            assert target.is_file(), f"{page} links to missing {target}"
+            if fragment:
+                ids = {t["id"] for t in BeautifulSoup(target.read_text(), "html.parser").find_all(id=True)}
+                assert fragment in ids, f"{page} links to missing #{fragment} in {target}"
+
+
+ODD_IDS = ("odd/na#me?x=1 %41", "evil/../../../escape", "uni/modèle-ü", "plain/model")
+
+
+def test_odd_model_ids_stay_inside_the_site_and_their_links_resolve(tmp_path):
+    """Ids are text from the network: none may write outside the site or break a link ('#', '?', '%')."""
+    from factories import add_model, new_db
+    from test_pages_fixture_db import add_scores
+
+    db = new_db(tmp_path / "hub.db")
+    for n, model_id in enumerate(ODD_IDS):
+        add_model(db, model_id)
+        add_scores(db, model_id, {"overall": 50.0 + n, "adoption": 50.0, "quality": 50.0, "ecosystem": 50.0,
+                                  "momentum": None})
+    out = tmp_path / "out" / "site"
+    report = build_site(connect(tmp_path / "hub.db"), out)
+    assert report.models == len(ODD_IDS)
+    for path in report.files:
+        assert path.resolve().parent in {out, out / "models", out / "compare"}, path
+    assert {p.resolve() for p in tmp_path.rglob("*.html")} == {p.resolve() for p in out.rglob("*.html")}
+    for page in out.rglob("*.html"):
+        for target, fragment in internal_targets(page, out):
             assert target.is_file(), f"{page} links to missing {target}"
             if fragment:
                 ids = {t["id"] for t in BeautifulSoup(target.read_text(), "html.parser").find_all(id=True)}
