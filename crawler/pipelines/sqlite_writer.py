@@ -208,7 +208,8 @@ class SqliteWriterPipeline:
             self.stats.inc_value("hubcrawl/models_removed", int(removed))
             self.notes.append(f"{item.model_id}: HTTP {item.status} from the hub, marked removed")
         elif isinstance(item, FailedPage):
-            self._record_failure(f"{item.kind} {item.url} failed: {item.reason}")
+            where = f"{item.kind} {item.url}" if item.url else item.kind  # no URL: nothing was requested
+            self._record_failure(f"{where} failed: {item.reason}")
 
     def _store_listing(self, item: ListingPage) -> tuple[Any, list[str], list[CardNeed]]:
         """On the writer thread: decode, normalize, write; then which of its models need their card.

@@ -25,6 +25,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler import defaults
+from crawler.endpoint import checked_endpoint
 from crawler.headers import header_text
 from crawler.items import CardFetched
 from hubcrawl.clock import utc_now_iso
@@ -52,8 +53,13 @@ class CardFetchMixin:
         """Bytes of README downloaded at most (HUBCRAWL_CARD_MAXSIZE; see crawler/settings.py)."""
         return self.settings.getint("HUBCRAWL_CARD_MAXSIZE", defaults.CARD_MAXSIZE)  # type: ignore[attr-defined]
 
+    @property
+    def endpoint(self) -> str:
+        """HF_ENDPOINT, checked (crawler.endpoint): ValueError with the reason when it is unusable."""
+        return checked_endpoint(self.settings.get("HF_ENDPOINT"))  # type: ignore[attr-defined]
+
     def card_url(self, model_id: str, sha: str | None) -> str:
-        endpoint = self.settings.get("HF_ENDPOINT").rstrip("/")  # type: ignore[attr-defined]
+        endpoint = self.endpoint
         revision = quote(sha or "main", safe="")
         return f"{endpoint}/{quote(model_id, safe='/')}/resolve/{revision}/README.md"
 

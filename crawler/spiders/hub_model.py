@@ -69,12 +69,19 @@ class HubModelSpider(CardFetchMixin, scrapy.Spider):
         return {"model_id": self.model_id}
 
     def model_url(self) -> str:
-        endpoint = self.settings.get("HF_ENDPOINT").rstrip("/")
+        endpoint = self.endpoint
         query = urlencode([("expand[]", value) for value in MODEL_INFO_EXPAND])
         return f"{endpoint}/api/models/{quote(self.model_id, safe='/')}?{query}"
 
-    async def start(self) -> AsyncIterator[scrapy.Request]:
-        yield scrapy.Request(self.model_url(), callback=self.parse, errback=self.request_failed,
+    async def start(self) -> AsyncIterator[scrapy.Request | FailedPage]:
+        try:
+            url = self.model_url()
+        except ValueError as unusable:  # HF_ENDPOINT: the run fails with the reason, no traceback
+            self.crawler.stats.inc_value("hubcrawl/failed_pages")
+            yield FailedPage(url="", kind="model_info", reason=str(unusable), status=None,
+                             fetched_at=utc_now_iso())
+            return
+        yield scrapy.Request(url, callback=self.parse, errback=self.request_failed,
                              meta={"handle_httpstatus_list": list(GONE_STATUSES)}, dont_filter=True)
 
     def parse(self, response: Response) -> Iterator[ModelInfo | ModelGone | FailedPage]:

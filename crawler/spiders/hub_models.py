@@ -84,7 +84,7 @@ class HubModelsSpider(CardFetchMixin, scrapy.Spider):
 
     # --- requests -----------------------------------------------------------------------------------
     def first_page_url(self) -> str:
-        endpoint = self.settings.get("HF_ENDPOINT").rstrip("/")
+        endpoint = self.endpoint
         page_size = self.settings.getint("HUBCRAWL_PAGE_SIZE")
         if self.max_models is not None:
             page_size = min(page_size, self.max_models)
@@ -101,8 +101,15 @@ class HubModelsSpider(CardFetchMixin, scrapy.Spider):
     def page_request(self, url: str) -> scrapy.Request:
         return scrapy.Request(url, callback=self.parse, errback=self.page_failed, dont_filter=True)
 
-    async def start(self) -> AsyncIterator[scrapy.Request]:
-        yield self.page_request(self.first_page_url())
+    async def start(self) -> AsyncIterator[scrapy.Request | FailedPage]:
+        try:
+            url = self.first_page_url()
+        except ValueError as unusable:  # HF_ENDPOINT: the run fails with the reason, no traceback
+            self.crawler.stats.inc_value("hubcrawl/failed_pages")
+            yield FailedPage(url="", kind="listing", reason=str(unusable), status=None,
+                             fetched_at=utc_now_iso())
+            return
+        yield self.page_request(url)
 
     # --- responses ----------------------------------------------------------------------------------
     def parse(self, response: Response) -> Iterator[scrapy.Request | ListingPage | FailedPage]:

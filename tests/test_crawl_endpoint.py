@@ -1,0 +1,52 @@
+"""HF_ENDPOINT that cannot be a hub: a clear reason in the run, not a traceback or a leaked secret."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from scrapy.utils.test import get_crawler
+
+from crawler.endpoint import checked_endpoint
+from crawler.items import FailedPage
+from crawler.spiders.hub_model import HubModelSpider
+from crawler.spiders.hub_models import HubModelsSpider
+
+
+def first_outputs(spider_cls, endpoint: str, **args: object) -> list:
+    crawler = get_crawler(spider_cls, {"HF_ENDPOINT": endpoint})
+    spider = crawler._create_spider(**args)
+    crawler.spider = spider
+
+    async def collect() -> list:
+        return [output async for output in spider.start()]
+
+    return asyncio.run(collect())
+
+
+@pytest.mark.parametrize(
+    "value", ["https://huggingface.co", "https://huggingface.co/", " http://127.0.0.1:8080 ", "https://hf.example/m"]
+)
+def test_usable_endpoints_lose_only_the_trailing_slash_and_spaces(value):
+    assert checked_endpoint(value) == value.strip().rstrip("/")
+
+
+@pytest.mark.parametrize("value", ["huggingface.co", "", "http://", "ftp://huggingface.co", "https://hf.co?x=1"])
+def test_an_endpoint_that_is_no_http_url_is_refused_by_name(value):
+    with pytest.raises(ValueError, match="HF_ENDPOINT must be an http"):
+        checked_endpoint(value)
+
+
+def test_credentials_in_the_endpoint_are_refused_without_repeating_them():
+    with pytest.raises(ValueError, match="HF_TOKEN") as refused:
+        checked_endpoint("https://user:hf_s3cret@huggingface.co")
+    assert "hf_s3cret" not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("spider_cls", "args"), [(HubModelsSpider, {}), (HubModelSpider, {"model_id": "org/name"})]
+)
+def test_a_spider_with_a_bad_endpoint_fails_its_run_with_the_reason(spider_cls, args):
+    [output] = first_outputs(spider_cls, "huggingface.co", **args)
+    assert isinstance(output, FailedPage)
+    assert "HF_ENDPOINT must be an http" in output.reason and "huggingface.co" in output.reason
