@@ -450,7 +450,11 @@ def _spaces(conn: sqlite3.Connection, model_id: str, model: dict[str, Any]) -> t
     return Fact(None, "models.spaces_count", None, NO_SPACES), space_ids
 
 
-def _capabilities(conn: sqlite3.Connection, model_id: str) -> list[Capability]:
+def _capabilities(
+    conn: sqlite3.Connection, model_id: str, eval_sources: dict[int, str | None]
+) -> list[Capability]:
+    """Capabilities with their evidence; evidence citing an eval result without a link of its own
+    links to that result's source, so a benchmark claim is never shown unsourced."""
     caps = _rows(
         conn,
         "SELECT capability_id, name, description, confidence, fetched_at FROM capabilities "
@@ -469,7 +473,8 @@ def _capabilities(conn: sqlite3.Connection, model_id: str) -> list[Capability]:
         by_cap.setdefault(e["capability_id"], []).append(
             Evidence(
                 e["kind"],
-                safe_url(e["source_url"]),  # a javascript:/data: link is dropped from every format
+                # a javascript:/data: link is dropped from every format
+                safe_url(e["source_url"]) or eval_sources.get(e["eval_id"]),
                 _text(e["field"]),
                 _text(e["section"]),
                 _text(e["quote"]),
@@ -565,7 +570,8 @@ def load_model(conn: sqlite3.Connection, model_id: str, *, ranks: RankTable | No
     # scores.breakdown is stored compactly: scoring expands it into the contract shape.
     breakdown = parse_breakdown(load_breakdown(conn, model_id)) if score_row else None
     card = _row(conn, "SELECT status, source_url, fetched_at FROM cards WHERE model_id = ?", (model_id,))
-    capabilities = _capabilities(conn, model_id)
+    evals = _evals(conn, model_id)
+    capabilities = _capabilities(conn, model_id, {e.eval_id: e.source_url for e in evals})
     derivatives = _derivatives(conn, model_id, model)
     spaces, space_ids = _spaces(conn, model_id, model)
     rank_map = ranks.by_model if ranks is not None else _ranks_in_task(conn, model["pipeline_tag"])
@@ -627,7 +633,7 @@ def load_model(conn: sqlite3.Connection, model_id: str, *, ranks: RankTable | No
         space_ids=space_ids,
         capabilities_count=_capabilities_count(conn, model_id, capabilities, card),
         capabilities=capabilities,
-        evals=_evals(conn, model_id),
+        evals=evals,
         base_models=[(p, r) for p, r in parents],
         downloads_history=[(t, d) for t, d in history],
         breakdown=breakdown,

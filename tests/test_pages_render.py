@@ -235,6 +235,21 @@ def test_hostile_links_are_dropped_from_json_too(db_path):
     assert model["license_name"].startswith("<b")  # the text itself is data, kept as is
 
 
+def test_evidence_citing_an_eval_result_carries_that_result_source_in_every_format(conn):
+    """ALPHA's capability cites its eval result ("accuracy 71.5"): a benchmark claim is never left unsourced."""
+    leaderboard = "https://example.org/leaderboard/alpha"  # the eval's own source in the fixture
+    rendered = model_outputs(conn, ALPHA)
+    (md_line,) = [line for line in rendered["md"].splitlines() if "evidence: eval_result" in line]
+    assert f"[source]({leaderboard})" in md_line
+    (evidence,) = [
+        e for c in json.loads(rendered["json"])["model"]["capabilities"] for e in c["evidence"] if e["eval_id"]
+    ]
+    assert evidence["source_url"] == leaderboard
+    soup = BeautifulSoup(rendered["html"], "html.parser")
+    (item,) = [li for li in soup.find_all("li") if li.get_text().startswith("evidence: eval_result")]
+    assert leaderboard in [a["href"] for a in item.find_all("a")]
+
+
 def test_removed_model_is_flagged_on_compare_pages(conn):
     conn.execute("UPDATE models SET removed_at = '2026-10-20T00:00:00Z' WHERE model_id = ?", (BRAVO,))
     rendered = compare_outputs(conn, ALPHA, BRAVO)
