@@ -241,3 +241,23 @@ def test_an_empty_full_listing_fails_the_run_instead_of_removing_every_model(db_
     assert run["status"] == "failed"
     assert "not marked removed" in run["message"] and run["models_removed"] == 0
     assert all(removed_at is None for _, removed_at in models(db_path).values())
+
+
+def test_a_recrawl_that_follows_a_rename_retires_the_old_row(db_path):
+    """The old id now redirects: the Hub no longer has a model by that name, as the next full crawl
+    would conclude. Left live, the same model would be listed, scored and paired twice until then."""
+    listing = open_pipeline(db_path)
+    feed(listing, page_of(["old/name", "other/model"]))
+    listing.spider_closed("finished")
+    recrawl = open_pipeline(db_path, HubModelSpider, model_id="old/name")
+    raw = {"_id": "abc", "id": "new/name", "likes": 5, "tags": ["license:mit"]}
+    feed(recrawl, ModelInfo(url="http://hub.test/api/models/new/name", status=200, fetched_at=FETCHED_AT,
+                            body=json.dumps(raw).encode(), raw=raw, requested_id="old/name",
+                            redirected_from=["http://hub.test/api/models/old/name"]))
+    recrawl.spider_closed("finished")
+    stored = models(db_path)
+    assert stored["old/name"][1] is not None and stored["new/name"][1] is None
+    assert stored["other/model"][1] is None
+    run = run_row(db_path)
+    assert (run["status"], run["models_removed"]) == ("ok", 1)
+    assert "renamed" in run["message"] and "new/name" in run["message"]

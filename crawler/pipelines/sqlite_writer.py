@@ -199,6 +199,8 @@ class SqliteWriterPipeline:
             stats, model_id, cards = await self._in_thread(self._write_model_info, item)
             self._count_page(stats, [])
             self.stats.set_value("hubcrawl/model_id", model_id)
+            if model_id != item.requested_id:
+                await self._retire_renamed(item.requested_id, model_id, item.fetched_at)
             self._request_cards(cards)
         elif isinstance(item, CardFetched):
             await self._in_thread(self._store_card, item)
@@ -256,8 +258,20 @@ class SqliteWriterPipeline:
             self.crawler.engine.crawl(spider.card_request(
                 card.model_id, sha=card.sha, etag=card.etag, api=card.api, children=card.children))
 
+    async def _retire_renamed(self, old_id: str, new_id: str, at: str) -> None:
+        """A 307 brought us from `old_id` to `new_id`: the Hub has no model by the old name any more
+        (the next full crawl would conclude the same). Its row is kept, marked removed, so the model
+        is not listed twice meanwhile; the alias says where it went."""
+        retired = await self._in_thread(self._mark_id_removed, old_id, at)
+        self.stats.inc_value("hubcrawl/models_removed", int(retired))
+        if retired:
+            self.notes.append(f"{old_id} was renamed to {new_id} on the hub: the old row is marked removed")
+
     def _mark_removed(self, item: ModelGone) -> bool:
-        return self.writer.mark_removed(item.model_id, item.fetched_at, run_id=self.run_id)
+        return self._mark_id_removed(item.model_id, item.fetched_at)
+
+    def _mark_id_removed(self, model_id: str, at: str) -> bool:
+        return self.writer.mark_removed(model_id, at, run_id=self.run_id)
 
     def _store_card(self, item: CardFetched) -> None:
         """On the writer thread: a 304 only confirms the stored card; anything else replaces it."""
