@@ -16,6 +16,8 @@ from pathlib import Path
 from db.connection import DEFAULT_DB_PATH
 
 HELP = "crawl, score and publish the bundled sample hub offline, then print a comparison"
+# The --db every command gets is not opened here (the steps it runs check it).
+USES_DB = False
 
 DEMO_PAIR = ("facebook/mask2former-swin-large-ade-semantic", "stabilityai/stable-diffusion-3.5-large")
 # Models whose info-endpoint facts (Spaces, model tree counts) the demo fetches with `recrawl`.

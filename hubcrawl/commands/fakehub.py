@@ -7,6 +7,8 @@ import argparse
 from fakehub import cli
 
 HELP = cli.HELP
+# The --db every command gets is not opened here.
+USES_DB = False
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

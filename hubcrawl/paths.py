@@ -1,0 +1,33 @@
+"""Checks on the paths a user passes (`--db`, `--out`), so that a wrong one gets one clear line instead of
+a traceback from deep inside SQLite or pathlib.
+
+    problem = db_path_problem("hub.db")   # None when the path is usable (or does not exist yet)
+    if problem:
+        print(f"hubcrawl score: {problem}", file=sys.stderr)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+# The first 16 bytes of every SQLite 3 database file (https://www.sqlite.org/fileformat.html).
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def db_path_problem(path: str | Path) -> str | None:
+    """Why an existing `--db` path cannot be a database, or None. A missing path is each command's own
+    business (crawl creates it, the read-only commands refuse it)."""
+    path = Path(path)
+    if not path.exists():
+        return None
+    if path.is_dir():
+        return f"{path} is a folder, not a database file (give the path of the .db file)"
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as error:
+        return f"cannot read {path}: {error.strerror}"
+    # An empty file is a valid, empty SQLite database.
+    if header and header != SQLITE_HEADER:
+        return f"{path} is not a SQLite database (check the --db path)"
+    return None

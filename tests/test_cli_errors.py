@@ -1,0 +1,84 @@
+"""What a first-day user gets for a wrong argument: one clear line on stderr, a non-zero exit, no traceback,
+and nothing already stored lost. Every test runs the real CLI entry point in-process (an uncaught exception
+fails the test, so "no traceback" is checked too)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import factories as f
+import pytest
+
+from hubcrawl.cli import main
+
+# Every command that reads or writes --db, with the arguments it needs besides --db.
+DB_COMMANDS = {
+    "score": [],
+    "explain": ["org/model"],
+    "compare": ["org/model", "org/other"],
+    "pages": ["--out", "{tmp}/site"],
+    "reingest": [],
+    "crawl": [],
+    "recrawl": ["org/model", "--wait", "0"],
+}
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def command_argv(command: str, tmp_path: Path, db: Path) -> list[str]:
+    extra = [arg.replace("{tmp}", str(tmp_path)) for arg in DB_COMMANDS[command]]
+    return [command, *extra, "--db", str(db)]
+
+
+def assert_one_line(err: str) -> str:
+    lines = err.strip("\n").splitlines()
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+@pytest.mark.parametrize("command", sorted(DB_COMMANDS))
+def test_a_db_path_that_is_a_folder_is_refused_in_one_line(capsys, tmp_path, command):
+    folder = tmp_path / "hub.db"
+    folder.mkdir()
+    status, out, err = run(capsys, *command_argv(command, tmp_path, folder))
+    assert status == 2 and out == ""
+    line = assert_one_line(err)
+    assert line.startswith(f"hubcrawl {command}: ") and str(folder) in line and "folder" in line
+    assert list(folder.iterdir()) == []  # nothing created inside it
+
+
+@pytest.mark.parametrize("command", sorted(DB_COMMANDS))
+def test_a_db_path_that_is_not_sqlite_is_refused_and_left_untouched(capsys, tmp_path, command):
+    notes = tmp_path / "notes.txt"
+    text = "my notes, not a database\n" * 10
+    notes.write_text(text)
+    status, out, err = run(capsys, *command_argv(command, tmp_path, notes))
+    assert status == 2 and out == ""
+    line = assert_one_line(err)
+    assert str(notes) in line and "not a SQLite database" in line
+    assert notes.read_text() == text
+    assert not Path(f"{notes}-wal").exists()
+
+
+def test_a_damaged_database_is_reported_in_one_line(capsys, tmp_path):
+    # A file with SQLite's header but garbage after it passes the header check; SQLite itself refuses it.
+    damaged = tmp_path / "hub.db"
+    damaged.write_bytes(b"SQLite format 3\x00" + b"\xff" * 2000)
+    status, out, err = run(capsys, "score", "--db", str(damaged))
+    assert status == 1 and out == ""
+    line = assert_one_line(err)
+    assert line.startswith("hubcrawl score: ") and str(damaged) in line
+
+
+def test_a_lock_file_that_cannot_be_opened_is_reported_in_one_line(capsys, db_path):
+    f.new_db(db_path).conn.close()
+    lock = Path(f"{db_path}.lock")
+    lock.mkdir()  # something in the way of the lock file: the crawl cannot take the lock
+    status, out, err = run(capsys, "reingest", "--db", str(db_path))
+    assert status == 1 and out == ""
+    line = assert_one_line(err)
+    assert line.startswith("hubcrawl reingest: ") and str(lock) in line
