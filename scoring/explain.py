@@ -74,7 +74,7 @@ def _signal_row(signal: dict[str, Any]) -> list[str]:
         format_number(signal["transformed"]),
         format_number(signal["weight"]),
         format_number(signal["weight_used"]),
-        format_number(signal["contribution"]),
+        format_number(signal["contribution"], 2),  # dimension points, two decimals as on the pages
         signal["source"],
         signal["fetched_at"] or MISSING,
     ]

@@ -11,12 +11,14 @@ from test_pages_fixture_db import add_scores
 from db.connection import connect
 from pages.data import load_model
 from pages.page import build_model_page
+from pages.render_md import render_model_md
 from scoring.explain import load_score, render_text
 
 MODEL = "acme/half-up"
 # 36.65 is stored as the float 36.64999…: a plain f"{:.1f}" prints 36.6, a person rounding by hand 36.7.
 # 72.0 and 20.0 are whole numbers: trimming the decimal would print "72" where the table shows "72.0".
-SCORES = {"overall": 36.65, "adoption": 50.25, "quality": 72.0, "ecosystem": 10.75, "momentum": None}
+# Ecosystem's two signal contributions (60/40 in the fixture) have four decimals: 6.4481 and 4.2987.
+SCORES = {"overall": 36.65, "adoption": 50.25, "quality": 72.0, "ecosystem": 10.7468, "momentum": None}
 PERCENTILES = (20.0, 10.45)
 
 
@@ -50,3 +52,24 @@ def test_every_score_reads_the_same_in_explain_and_on_the_model_page(conn):
     assert re.search(r"^overall score\s+(\S+) / 100$", text, re.M).group(1) == cells["overall"]
     percentile_in_rank_cell = re.search(r"percentile (\S+)$", cells["rank"]).group(1)
     assert re.search(r"(\S+) within task", text).group(1) == percentile_in_rank_cell
+
+
+def md_breakdown_rows(conn) -> dict[str, list[str]]:
+    """The model page's Markdown breakdown: signal -> [raw, transformed, weight used, contribution]."""
+    markdown = render_model_md(build_model_page(load_model(conn, MODEL)))
+    rows = {}
+    for line in markdown.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) == 7 and cells[1].endswith("_main"):
+            rows[cells[1]] = cells[2:6]
+    return rows
+
+
+def test_each_signal_reads_the_same_in_explain_and_in_the_page_breakdown(conn):
+    text = render_text(load_score(conn, MODEL))
+    page_rows = md_breakdown_rows(conn)
+    assert set(page_rows) == {"adoption_main", "quality_main", "ecosystem_main"}
+    for signal, shown_on_page in page_rows.items():
+        columns = re.split(r"\s{2,}", re.search(rf"^  {signal} .*$", text, re.M).group(0).strip())
+        # explain: signal, raw, cap, transformed, weight, weight used, contribution, source, fetched_at
+        assert [columns[1], columns[3], columns[5], columns[6]] == shown_on_page
