@@ -8,6 +8,7 @@ a traceback from deep inside SQLite or pathlib.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 # The first 16 bytes of every SQLite 3 database file (https://www.sqlite.org/fileformat.html).
@@ -30,4 +31,18 @@ def db_path_problem(path: str | Path) -> str | None:
     # An empty file is a valid, empty SQLite database.
     if header and header != SQLITE_HEADER:
         return f"{path} is not a SQLite database (check the --db path)"
+    return None
+
+
+def prepare_output_dir(path: str | Path) -> str | None:
+    """Create the `--out` folder if needed; why it cannot hold our files, or None."""
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        return f"--out {path} is a file, not a folder"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        return f"cannot create the folder {path}: {error.strerror}"
+    if not os.access(path, os.W_OK):
+        return f"cannot write into the folder {path}: permission denied"
     return None

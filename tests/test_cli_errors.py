@@ -82,3 +82,25 @@ def test_a_lock_file_that_cannot_be_opened_is_reported_in_one_line(capsys, db_pa
     assert status == 1 and out == ""
     line = assert_one_line(err)
     assert line.startswith("hubcrawl reingest: ") and str(lock) in line
+
+
+@pytest.mark.parametrize("command", ["pages", "demo"])
+def test_an_out_path_that_is_a_file_is_refused_and_left_untouched(capsys, db_path, tmp_path, command):
+    f.add_model(f.new_db(db_path), "org/model")
+    existing = tmp_path / "report.html"
+    existing.write_text("<p>mine</p>")
+    argv = [command, "--out", str(existing)] + (["--db", str(db_path)] if command == "pages" else [])
+    status, out, err = run(capsys, *argv)
+    assert status == 2 and out == ""
+    line = assert_one_line(err)
+    assert line.startswith(f"hubcrawl {command}: ") and str(existing) in line and "not a folder" in line
+    assert existing.read_text() == "<p>mine</p>"
+
+
+def test_an_out_path_below_a_file_is_refused(capsys, db_path, tmp_path):
+    f.add_model(f.new_db(db_path), "org/model")
+    (tmp_path / "report.html").write_text("x")
+    below_a_file = tmp_path / "report.html" / "site"
+    status, _, err = run(capsys, "pages", "--out", str(below_a_file), "--db", str(db_path))
+    assert status == 2
+    assert "report.html" in assert_one_line(err)

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from db.connection import DEFAULT_DB_PATH
+from hubcrawl.paths import prepare_output_dir
 
 HELP = "crawl, score and publish the bundled sample hub offline, then print a comparison"
 # The --db every command gets is not opened here (the steps it runs check it).
@@ -33,7 +34,9 @@ def run(args: argparse.Namespace) -> int:
     from fakehub.demo import load_demo_store
 
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    if problem := prepare_output_dir(out):
+        print(f"hubcrawl demo: {problem}", file=sys.stderr)
+        return 2
     db_path = str(out / "hubcrawl.db") if args.db == DEFAULT_DB_PATH else args.db
     site = out / "site"
     with FakeHub(load_demo_store()) as hub:

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from db.connection import connect
+from hubcrawl.paths import prepare_output_dir
 from pages.data import UnknownModelError, resolve_model_id
 from pages.site import build_site
 
@@ -41,6 +42,9 @@ def run(args: argparse.Namespace) -> int:
     if not Path(args.db).exists():
         print(f"hubcrawl pages: no database at {args.db}", file=sys.stderr)
         return 1
+    if problem := prepare_output_dir(args.out):
+        print(f"hubcrawl pages: {problem}", file=sys.stderr)
+        return 2
     conn = connect(args.db)
     try:
         extra = [(resolve_model_id(conn, a), resolve_model_id(conn, b)) for a, b in args.pair]
