@@ -26,7 +26,7 @@ from pages.data import (
     shown_scores_by_task,
 )
 from pages.format import MISSING_MARK, round_score, url_path
-from pages.page import build_compare_page, build_model_page, compare_path
+from pages.page import ComparePage, build_compare_page, build_model_page, compare_path
 from pages.render_html import render_compare_html, render_index_html, render_model_html
 from pages.render_json import model_json, render_compare_json, render_index_json, render_model_json
 from pages.render_md import render_compare_md, render_model_md
@@ -179,10 +179,18 @@ def _build_comparisons(
         _write(out, f"{page.path}.json", render_compare_json(page, pretty=False), report)
         for model_id in (a, b):
             pair_links.setdefault(model_id, []).append((f"{url_path(page.path)}.html", page.title))
-        note = None if page.pair.same_task else "different tasks"
-        index_pairs.append((f"{url_path(compare_path(page.pair.slug))}.html", page.title, note))
+        index_pairs.append((f"{url_path(compare_path(page.pair.slug))}.html", page.title, _pair_note(page)))
         report.comparisons += 1
     return pair_links, index_pairs
+
+
+def _pair_note(page: ComparePage) -> str | None:
+    """The index's short form of the pair's caveat: it claims no more than the caveat does."""
+    if page.pair.same_task:
+        return None
+    if any(m.task.is_missing for m in page.models):
+        return "no task declared"
+    return "different tasks"
 
 
 def build_site(

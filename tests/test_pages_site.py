@@ -177,6 +177,20 @@ def test_every_missing_value_in_the_index_says_why(tmp_path, db_path):
                 assert entry["missing"][key], (entry["model_id"], key)
 
 
+def test_the_index_does_not_call_tasks_different_when_one_is_unknown(tmp_path, db_path):
+    """The pair's caveat says the Hub declares no task for BARE: the index note must not claim more."""
+    build_pages_db(db_path)
+    conn = connect(db_path)
+    conn.execute("UPDATE models SET pipeline_tag = NULL WHERE model_id = ?", (BARE,))
+    conn.commit()
+    build_site(conn, tmp_path / "site", extra_pairs=[(ALPHA, BARE), (ALPHA, SEG)])
+    soup = BeautifulSoup((tmp_path / "site" / "index.html").read_text(), "html.parser")
+    notes = {li.a.get_text(): li.find(class_="note") for li in soup.select("#comparisons ~ ul li")}
+    unknown_task = notes[f"{ALPHA} vs {BARE}"].get_text()
+    assert "different tasks" not in unknown_task and "no task" in unknown_task
+    assert notes[f"{ALPHA} vs {SEG}"].get_text() == "(different tasks)"
+
+
 def test_suggested_pairs_are_nearest_ranks_within_a_task(db_path):
     build_pages_db(db_path)
     conn = connect(db_path)
