@@ -3,8 +3,9 @@ transaction per page (fast) and keeps the raw body for the archive."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
+
+from ingest.jsonbody import decode_json
 
 
 @dataclass(slots=True)
@@ -30,7 +31,7 @@ class ListingPage:
 
 def parse_listing_body(body: bytes) -> list:
     """The JSON array of a listing page; ValueError when the body is not one."""
-    data = json.loads(body)
+    data = decode_json(body)
     if not isinstance(data, list):
         raise ValueError(f"listing body is a JSON {type(data).__name__}, not an array")
     return data

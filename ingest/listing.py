@@ -8,10 +8,10 @@ default list item, `full=true` items, full model-info bodies and `expand` subset
 
 from __future__ import annotations
 
-import json
 from operator import methodcaller
 
 from ingest.edges import BASE_MODEL_TAG_PREFIX, edges_from_base_models, edges_from_tags
+from ingest.jsonbody import decode_json
 from ingest.licenses import canonical_license, license_from_tags
 from ingest.model import ModelFacts
 from ingest.params import count, parse_params, score
@@ -101,7 +101,7 @@ def normalize_body(
     re-run from `raw_responses` after the rules change, without re-crawling.
     """
     try:
-        decoded = json.loads(body)
+        decoded = decode_json(body)
     except ValueError as error:  # JSONDecodeError and UnicodeDecodeError are both ValueErrors
         return [], [f"{source_url}: body is not JSON: {error}"]
     if kind == "model_info":

@@ -49,3 +49,35 @@ def test_non_list_api_tags_do_not_discard_a_parsed_card():
         fetched_at=FETCHED, api={"tags": 5},
     )
     assert result.text is not None and result.sections
+
+
+# A lone UTF-16 surrogate escape (a string cut in the middle of an emoji by a JavaScript `slice`) is
+# valid JSON, but SQLite cannot store it as UTF-8: one such item used to fail its whole page's write.
+LONE_SURROGATE_PAGE = (
+    b'[{"_id":"a","id":"org/ok","tags":["x"]},'
+    b'{"_id":"b","id":"org/cut","tags":["emoji \\ud83d","pair \\ud83d\\ude00"],'
+    b'"cardData":{"license":"other","license_name":"name \\uDC00"}}]'
+)
+
+
+def test_lone_surrogates_become_replacement_characters_and_pairs_stay_whole():
+    from ingest.jsonbody import decode_json
+
+    [_, cut] = decode_json(LONE_SURROGATE_PAGE)
+    assert cut["tags"] == ["emoji \ufffd", "pair \U0001f600"]
+    assert cut["cardData"]["license_name"] == "name \ufffd"
+
+
+def test_a_page_with_a_lone_surrogate_is_stored_whole(tmp_path):
+    from db.writer import Writer
+    from ingest.listing import normalize_body
+
+    facts, problems = normalize_body(LONE_SURROGATE_PAGE, kind="listing", source_url="u", fetched_at=FETCHED)
+    assert problems == []
+    writer = Writer(tmp_path / "hub.db")
+    run_id = writer.start_run("crawl", {}, full_listing=True, pid=1, started_at=FETCHED)
+    writer.write_page(run_id, url="u", status=200, kind="listing", fetched_at=FETCHED,
+                      body=LONE_SURROGATE_PAGE, facts=facts)
+    stored = dict(writer.conn.execute("SELECT model_id, license_name FROM models"))
+    writer.close()
+    assert stored == {"org/ok": None, "org/cut": "name \ufffd"}

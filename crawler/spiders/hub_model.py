@@ -9,7 +9,6 @@ removed, never deleted.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -23,6 +22,7 @@ from crawler.items import FailedPage, ModelGone, ModelInfo
 from crawler.spiders.cards import CardFetchMixin
 from crawler.spiders.hub_models import failed_page_from
 from hubcrawl.clock import utc_now_iso
+from ingest.jsonbody import decode_json
 
 # Every expand value of the info endpoint (hf-api.md §1.1) except `siblings`: the file list can hold
 # thousands of entries per repo and nothing downstream reads it.
@@ -115,7 +115,7 @@ class HubModelSpider(CardFetchMixin, scrapy.Spider):
 
     @staticmethod
     def _parse_body(body: bytes) -> dict:
-        data = json.loads(body)
+        data = decode_json(body)
         if not isinstance(data, dict) or not isinstance(data.get("id"), str):
             raise ValueError("model info body is not a JSON object with an 'id'")
         return data
