@@ -111,6 +111,15 @@ def test_odd_model_ids_stay_inside_the_site_and_their_links_resolve(tmp_path):
                 assert fragment in ids, f"{page} links to missing #{fragment} in {target}"
 
 
+def test_every_page_is_valid_html5_to_a_strict_parser(site):
+    """html5lib's strict mode raises on any parse error (stray end tags, bad nesting, bad attributes)."""
+    html5lib = pytest.importorskip("html5lib")
+    for page in sorted(site.rglob("*.html")):
+        parser = html5lib.HTMLParser(strict=True)
+        parser.parse(page.read_text(encoding="utf-8"))
+        assert not parser.errors, (page, parser.errors)
+
+
 def test_one_page_per_model_in_three_formats(site):
     for model_id in (ALPHA, BRAVO, SEG, BARE):
         for ext in ("html", "md", "json"):
