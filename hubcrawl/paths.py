@@ -9,6 +9,7 @@ a traceback from deep inside SQLite or pathlib.
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
 # The first 16 bytes of every SQLite 3 database file (https://www.sqlite.org/fileformat.html).
@@ -46,3 +47,13 @@ def prepare_output_dir(path: str | Path) -> str | None:
     if not os.access(path, os.W_OK):
         return f"cannot write into the folder {path}: permission denied"
     return None
+
+
+def no_models_problem(conn: sqlite3.Connection, db_path: str | Path) -> str | None:
+    """Why a read-side command has nothing to work on (no crawl into this database yet), or None."""
+    has_table = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'models'"
+    ).fetchone()
+    if has_table and conn.execute("SELECT 1 FROM models LIMIT 1").fetchone():
+        return None
+    return f"no models in {db_path} yet: run hubcrawl crawl --db {db_path} first"

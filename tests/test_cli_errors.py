@@ -104,3 +104,26 @@ def test_an_out_path_below_a_file_is_refused(capsys, db_path, tmp_path):
     status, _, err = run(capsys, "pages", "--out", str(below_a_file), "--db", str(db_path))
     assert status == 2
     assert "report.html" in assert_one_line(err)
+
+
+def test_score_before_any_crawl_says_to_crawl_first(capsys, db_path):
+    f.new_db(db_path).conn.close()
+    status, out, err = run(capsys, "score", "--db", str(db_path))
+    assert status == 1 and out == ""
+    line = assert_one_line(err)
+    assert "no models" in line and f"hubcrawl crawl --db {db_path}" in line
+
+
+def test_pages_before_any_crawl_keeps_the_published_site(capsys, db_path, tmp_path):
+    # A typo in --db that lands on an empty database must not wipe yesterday's site.
+    f.new_db(db_path).conn.close()
+    site = tmp_path / "site"
+    published = [site / "models" / "org--model.html", site / "compare" / "org--a-vs-org--b.html"]
+    for page in published:
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text("<p>published yesterday</p>")
+    status, out, err = run(capsys, "pages", "--db", str(db_path), "--out", str(site))
+    assert status == 1 and out == ""
+    line = assert_one_line(err)
+    assert "no models" in line and f"hubcrawl crawl --db {db_path}" in line
+    assert all(page.read_text() == "<p>published yesterday</p>" for page in published)

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from db.connection import connect
-from hubcrawl.paths import prepare_output_dir
+from hubcrawl.paths import no_models_problem, prepare_output_dir
 from pages.data import UnknownModelError, resolve_model_id
 from pages.site import build_site
 
@@ -47,6 +47,10 @@ def run(args: argparse.Namespace) -> int:
         return 2
     conn = connect(args.db)
     try:
+        # Checked before building: pruning stale pages would otherwise empty a published site.
+        if problem := no_models_problem(conn, args.db):
+            print(f"hubcrawl pages: {problem}", file=sys.stderr)
+            return 1
         extra = [(resolve_model_id(conn, a), resolve_model_id(conn, b)) for a, b in args.pair]
         report = build_site(
             conn,

@@ -27,6 +27,10 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"hubcrawl score: invalid config: {exc}", file=sys.stderr)
         return 2
+    if summary.models == 0:
+        print(f"hubcrawl score: no models to score in {args.db} (none crawled yet, or all removed): "
+              f"run hubcrawl crawl --db {args.db} first", file=sys.stderr)
+        return 1
     seconds = time.perf_counter() - started
     print(f"scored {summary.models:,} models in {seconds:.1f} s with config {summary.config_version} "
           f"(data as of {summary.as_of or 'no data'})")
