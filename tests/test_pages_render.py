@@ -236,14 +236,13 @@ def test_hostile_links_are_dropped_from_json_too(db_path):
 
 
 def test_evidence_citing_an_eval_result_carries_that_result_source_in_every_format(conn):
-    """ALPHA's capability cites its eval result ("accuracy 71.5"): a benchmark claim is never left unsourced."""
+    """ALPHA's capability cites its eval result ("accuracy 71.5"): a benchmark claim is never unsourced."""
     leaderboard = "https://example.org/leaderboard/alpha"  # the eval's own source in the fixture
     rendered = model_outputs(conn, ALPHA)
     (md_line,) = [line for line in rendered["md"].splitlines() if "evidence: eval_result" in line]
     assert f"[source]({leaderboard})" in md_line
-    (evidence,) = [
-        e for c in json.loads(rendered["json"])["model"]["capabilities"] for e in c["evidence"] if e["eval_id"]
-    ]
+    capabilities = json.loads(rendered["json"])["model"]["capabilities"]
+    (evidence,) = [e for c in capabilities for e in c["evidence"] if e["eval_id"]]
     assert evidence["source_url"] == leaderboard
     soup = BeautifulSoup(rendered["html"], "html.parser")
     (item,) = [li for li in soup.find_all("li") if li.get_text().startswith("evidence: eval_result")]
