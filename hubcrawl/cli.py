@@ -20,6 +20,7 @@ from hubcrawl.paths import db_path_problem
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 
 COMMANDS = ["crawl", "recrawl", "reingest", "score", "explain", "compare", "pages", "demo", "fakehub"]
 
@@ -42,7 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    try:
+        parser = build_parser()  # imports every command: a Ctrl-C often lands here
+    except KeyboardInterrupt:
+        print("hubcrawl: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    args = parser.parse_args(argv)
     prefix = f"hubcrawl {args.command}"
     if args._uses_db and (problem := db_path_problem(args.db)):
         print(f"{prefix}: {problem}", file=sys.stderr)
@@ -51,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         return args._run(args)
     except KeyboardInterrupt:
         print("hubcrawl: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     # Whatever the checks above could not foresee (a damaged file, a full disk, a read-only folder) still
     # ends in one line that names the file, not a traceback.
     except sqlite3.Error as error:

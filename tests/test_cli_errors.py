@@ -4,6 +4,7 @@ fails the test, so "no traceback" is checked too)."""
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import factories as f
@@ -127,3 +128,25 @@ def test_pages_before_any_crawl_keeps_the_published_site(capsys, db_path, tmp_pa
     line = assert_one_line(err)
     assert "no models" in line and f"hubcrawl crawl --db {db_path}" in line
     assert all(page.read_text() == "<p>published yesterday</p>" for page in published)
+
+
+def test_ctrl_c_while_the_commands_load_exits_130_without_a_traceback(capsys, monkeypatch):
+    # Loading the command modules takes about half a second: a Ctrl-C then is the common case.
+    def interrupted(name: str):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(importlib, "import_module", interrupted)
+    status, out, err = run(capsys, "score", "--db", "hub.db")
+    assert status == 130 and out == ""
+    assert assert_one_line(err) == "hubcrawl: interrupted"
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-3"])
+def test_a_bad_max_models_is_named_plainly(capsys, db_path, value):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["crawl", "--db", str(db_path), "--max-models", value])
+    assert exit_info.value.code == 2
+    last_line = capsys.readouterr().err.strip().splitlines()[-1]
+    assert "--max-models" in last_line and "a whole number of at least 1" in last_line
+    assert "_positive_int" not in last_line
+    assert not db_path.exists()
