@@ -97,7 +97,7 @@ def render_model_html(
     *,
     root: str | None = None,
     base_url: str = "",
-    pairs: list[tuple[str, str]] | None = None,
+    pairs: list[tuple[str, str, str | None]] | None = None,
 ) -> str:
     return (
         environment()

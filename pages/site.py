@@ -26,7 +26,7 @@ from pages.data import (
     shown_scores_by_task,
 )
 from pages.format import MISSING_MARK, round_score, url_path
-from pages.page import ComparePage, build_compare_page, build_model_page, compare_path
+from pages.page import ComparePage, build_compare_page, build_model_page
 from pages.render_html import render_compare_html, render_index_html, render_model_html
 from pages.render_json import model_json, render_compare_json, render_index_json, render_model_json
 from pages.render_md import render_compare_md, render_model_md
@@ -137,7 +137,7 @@ def _build_models(
     conn: sqlite3.Connection,
     out: Path,
     ranks: RankTable,
-    pair_links: dict[str, list[tuple[str, str]]],
+    pair_links: dict[str, list[tuple[str, str, str | None]]],
     base_url: str,
     report: SiteReport,
 ) -> list[dict[str, Any]]:
@@ -145,7 +145,7 @@ def _build_models(
     model_ids = [r[0] for r in conn.execute("SELECT model_id FROM models ORDER BY model_id")]
     for model_id in model_ids:
         page = build_model_page(load_model(conn, model_id, ranks=ranks))
-        links = [(f"../{href}", label) for href, label in pair_links.get(model_id, [])]
+        links = [(f"../{href}", label, note) for href, label, note in pair_links.get(model_id, [])]
         _write(
             out,
             f"{page.path}.html",
@@ -168,24 +168,25 @@ def _build_comparisons(
     ranks: RankTable,
     base_url: str,
     report: SiteReport,
-) -> tuple[dict[str, list[tuple[str, str]]], list[tuple[str, str, str | None]]]:
-    """Write every comparison; return each model's (href, title) links and the index's list."""
-    pair_links: dict[str, list[tuple[str, str]]] = {}
+) -> tuple[dict[str, list[tuple[str, str, str | None]]], list[tuple[str, str, str | None]]]:
+    """Write every comparison; return each model's (href, title, note) links and the index's list."""
+    pair_links: dict[str, list[tuple[str, str, str | None]]] = {}
     index_pairs = []
     for a, b in pairs:
         page = build_compare_page(load_pair(conn, a, b, ranks=ranks))
         _write(out, f"{page.path}.html", render_compare_html(page, root="../", base_url=base_url), report)
         _write(out, f"{page.path}.md", render_compare_md(page), report)
         _write(out, f"{page.path}.json", render_compare_json(page, pretty=False), report)
+        link = (f"{url_path(page.path)}.html", page.title, _pair_note(page))
         for model_id in (a, b):
-            pair_links.setdefault(model_id, []).append((f"{url_path(page.path)}.html", page.title))
-        index_pairs.append((f"{url_path(compare_path(page.pair.slug))}.html", page.title, _pair_note(page)))
+            pair_links.setdefault(model_id, []).append(link)
+        index_pairs.append(link)
         report.comparisons += 1
     return pair_links, index_pairs
 
 
 def _pair_note(page: ComparePage) -> str | None:
-    """The index's short form of the pair's caveat: it claims no more than the caveat does."""
+    """The short form of the pair's caveat beside its links (index, model pages); it claims no more."""
     if page.pair.same_task:
         return None
     if any(m.task.is_missing for m in page.models):

@@ -200,6 +200,15 @@ def test_the_index_does_not_call_tasks_different_when_one_is_unknown(tmp_path, d
     assert notes[f"{ALPHA} vs {SEG}"].get_text() == "(different tasks)"
 
 
+def test_a_model_page_marks_its_cross_task_comparisons_as_the_index_does(site):
+    """The `site` fixture asks for ALPHA vs SEG (different tasks) on top of the suggested ALPHA vs BRAVO."""
+    soup = BeautifulSoup((site / "models" / f"{model_slug(ALPHA)}.html").read_text(), "html.parser")
+    heading = soup.find("h2", string="Compared with")
+    items = {li.a.get_text(): li.get_text(" ", strip=True) for li in heading.find_next("ul").find_all("li")}
+    assert items[f"{ALPHA} vs {SEG}"].endswith("(different tasks)")
+    assert "different tasks" not in items[f"{ALPHA} vs {BRAVO}"]
+
+
 def test_suggested_pairs_are_nearest_ranks_within_a_task(db_path):
     build_pages_db(db_path)
     conn = connect(db_path)
