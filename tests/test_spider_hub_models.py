@@ -163,3 +163,30 @@ def test_real_list_excerpt_parses(api_samples_dir):
     url = f"{ENDPOINT}/api/models"
     results = list(make_spider().parse(TextResponse(url, body=body, request=Request(url))))
     assert [item["id"] for item in results[-1].items()] == expected_ids
+
+
+# --- failed pages -----------------------------------------------------------------------------------
+def http_failure(status: int, *, token: str | None) -> object:
+    from scrapy.spidermiddlewares.httperror import HttpError
+    from twisted.python.failure import Failure
+
+    url = f"{ENDPOINT}/api/models?limit=1000"
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    request = Request(url, headers=headers)
+    body = b'{"error":"Invalid username or password."}'
+    response = TextResponse(url, body=body, status=status, request=request)
+    failure = Failure(HttpError(response, "Ignoring non-200 response"))
+    failure.request = request
+    return failure
+
+
+def test_a_401_to_a_request_with_a_token_says_the_token_was_refused_without_showing_it():
+    [failed] = list(make_spider().page_failed(http_failure(401, token="hf_refused_secret")))
+    assert isinstance(failed, FailedPage) and failed.status == 401
+    assert "HF_TOKEN" in failed.reason and "hf_refused_secret" not in failed.reason
+
+
+def test_other_failures_keep_their_status():
+    [anonymous] = list(make_spider().page_failed(http_failure(401, token=None)))
+    [server] = list(make_spider().page_failed(http_failure(503, token="hf_x")))
+    assert (anonymous.reason, server.reason) == ("HTTP 401", "HTTP 503")

@@ -20,7 +20,7 @@ from twisted.python.failure import Failure
 
 from crawler.items import FailedPage, ModelGone, ModelInfo
 from crawler.spiders.cards import CardFetchMixin
-from crawler.spiders.hub_models import failed_page_from
+from crawler.spiders.hub_models import REFUSED_CREDENTIALS_REASON, failed_page_from
 from hubcrawl.clock import utc_now_iso
 from ingest.jsonbody import decode_json
 
@@ -91,7 +91,7 @@ class HubModelSpider(CardFetchMixin, scrapy.Spider):
             # which says nothing about the model. Fail the run; never mark the model removed for it.
             self.crawler.stats.inc_value("hubcrawl/failed_pages")
             yield FailedPage(url=response.url, kind="model_info", status=401, fetched_at=fetched_at,
-                             reason="the Hub refused the credentials in HF_TOKEN (HTTP 401)")
+                             reason=REFUSED_CREDENTIALS_REASON)
             return
         if response.status in GONE_STATUSES:
             self.crawler.stats.inc_value("hubcrawl/models_gone")

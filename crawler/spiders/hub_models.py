@@ -35,6 +35,7 @@ SLICE_ARGS = ("author", "filter", "search", "max_models")
 # existing model can move past the cursor mid-crawl (and then be marked removed). Any other sort key
 # (trendingScore by default on the Hub, downloads, likes...) makes the crawl a slice: no removals.
 FULL_LISTING_SORT = "createdAt"
+REFUSED_CREDENTIALS_REASON = "the Hub refused the credentials in HF_TOKEN (HTTP 401)"
 
 
 class HubModelsSpider(CardFetchMixin, scrapy.Spider):
@@ -163,7 +164,10 @@ def failed_page_from(failure: Failure, *, kind: str) -> FailedPage:
     response = getattr(failure.value, "response", None)
     status = response.status if response is not None else None
     url = response.url if response is not None else (request.url if request is not None else "")
-    if status is not None:
+    if status == 401 and request is not None and request.headers.get("Authorization"):
+        # With a token the Hub answers 404 for what it will not show: a 401 means the token itself.
+        reason = REFUSED_CREDENTIALS_REASON
+    elif status is not None:
         reason = f"HTTP {status}"
     else:
         reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
