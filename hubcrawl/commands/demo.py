@@ -2,7 +2,7 @@
 
 It runs the same commands a cron job runs (crawl, score, pages), each as its own process like cron would,
 with `HF_ENDPOINT` pointing at a local fake hub serving the bundled records. Then it prints one comparison
-as Markdown.
+as Markdown: that page is all it writes on stdout (the steps report on stderr).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import TextIO
 
 from db.connection import DEFAULT_DB_PATH
 from hubcrawl.paths import prepare_output_dir
@@ -20,9 +21,10 @@ HELP = "crawl, score and publish the bundled sample hub offline, then print a co
 # The --db every command gets is not opened here (the steps it runs check it).
 USES_DB = False
 
-DEMO_PAIR = ("facebook/mask2former-swin-large-ade-semantic", "stabilityai/stable-diffusion-3.5-large")
+# Two models that do the same job, so that the first comparison a user sees has a verdict worth reading.
+DEMO_PAIR = ("black-forest-labs/FLUX.1-dev", "stabilityai/stable-diffusion-3.5-large")
 # Models whose info-endpoint facts (Spaces, model tree counts) the demo fetches with `recrawl`.
-DEMO_RECRAWL = (*DEMO_PAIR, "black-forest-labs/FLUX.1-dev")
+DEMO_RECRAWL = (*DEMO_PAIR, "facebook/mask2former-swin-large-ade-semantic")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -50,12 +52,17 @@ def run(args: argparse.Namespace) -> int:
         ]
         for step in steps:
             print(f"$ hubcrawl {' '.join(step)}", file=sys.stderr)
-            if (status := _hubcrawl(step, env)) != 0:
+            if (status := _hubcrawl(step, env, stdout=sys.stderr)) != 0:
                 print(f"hubcrawl demo: `hubcrawl {step[0]}` failed with status {status}", file=sys.stderr)
                 return status
     print(f"\nSite written to {site / 'index.html'}; database at {db_path}\n", file=sys.stderr)
     return _hubcrawl(["compare", *DEMO_PAIR, "--format", "md", "--db", db_path], os.environ)
 
 
-def _hubcrawl(argv: list[str], env: dict[str, str]) -> int:
-    return subprocess.run([sys.executable, "-m", "hubcrawl", *argv], env=env, check=False).returncode
+def _hubcrawl(argv: list[str], env: dict[str, str], stdout: TextIO | None = None) -> int:
+    """Run one step. The steps' summaries go to stderr (stdout=sys.stderr), so that our stdout is the
+    comparison alone: `hubcrawl demo > comparison.md` works."""
+    if stdout is not None:
+        stdout.flush()
+    return subprocess.run([sys.executable, "-m", "hubcrawl", *argv], env=env, stdout=stdout,
+                          check=False).returncode

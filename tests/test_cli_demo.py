@@ -1,0 +1,55 @@
+"""`hubcrawl demo`, the README's first Quick start command: a new user's first result."""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from fakehub.demo import load_demo_store
+from hubcrawl.commands.demo import DEMO_PAIR
+from pages.data import model_slug
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+FORBIDDEN = re.compile(r"\b(None|nan|NaN|null|undefined)\b")
+
+
+def test_the_demo_compares_two_models_that_do_the_same_job():
+    # A first result that opens with "these models do different jobs" teaches nothing about the scores.
+    store = load_demo_store()
+    tasks = {store.get(model_id)["pipeline_tag"] for model_id in DEMO_PAIR}
+    assert len(tasks) == 1 and None not in tasks
+
+
+@pytest.mark.slow
+def test_the_demo_runs_offline_and_prints_its_comparison(tmp_path):
+    secret = "hf_demo_must_never_send_this_token"
+    # Run from an unrelated folder, as a user would; the repo is importable as after `pip install -e .`.
+    python_path = os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))
+    env = {**os.environ, "PYTHONPATH": python_path, "HF_TOKEN": secret,
+           "HF_ENDPOINT": "http://127.0.0.1:9"}  # the real hub setting must not matter: nothing listens on 9
+    out = tmp_path / "demo-out"
+    result = subprocess.run([sys.executable, "-m", "hubcrawl", "demo", "--out", str(out)], cwd=tmp_path,
+                            env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    first, second = sorted(DEMO_PAIR, key=lambda model_id: model_slug(model_id).lower())
+    assert result.stdout.startswith(f"# {first} vs {second}\n")
+    assert "**Verdict:**" in result.stdout and "**Caveat:**" not in result.stdout
+    assert not FORBIDDEN.search(result.stdout)
+
+    conn = sqlite3.connect(out / "hubcrawl.db")
+    demo_models = {row[0] for row in conn.execute("SELECT model_id FROM models")}
+    assert demo_models == set(load_demo_store().ids())
+    assert conn.execute("SELECT count(*) FROM scores").fetchone()[0] == len(demo_models)
+    site = out / "site"
+    assert (site / "index.html").is_file()
+    assert {p.stem for p in (site / "models").glob("*.html")} == {model_slug(m) for m in demo_models}
+    everything = result.stdout + result.stderr + "".join(
+        p.read_text(encoding="utf-8") for p in site.rglob("*") if p.is_file()
+    )
+    assert secret not in everything
