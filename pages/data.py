@@ -128,6 +128,7 @@ class EvalResult:
     source_name: str | None
     source_url: str | None
     fetched_at: str | None
+    source_is_card: bool = False  # source_url is the card the claim was read from, not source_name's link
 
 
 @dataclass(frozen=True)
@@ -495,31 +496,34 @@ def _text(value: Any) -> Any:
 
 
 def _evals(conn: sqlite3.Connection, model_id: str) -> list[EvalResult]:
-    # An eval claim is never shown without a source: without a linkable one of its own (none, or a
-    # javascript:/data:/relative URL that every format drops), it links to the card it came from.
     rows = _rows(
         conn,
         "SELECT e.*, c.source_url AS card_source FROM eval_results e "
         "LEFT JOIN cards c ON c.model_id = e.model_id WHERE e.model_id = ? ORDER BY e.eval_id",
         (model_id,),
     )
-    return [
-        EvalResult(
-            eval_id=r["eval_id"],
-            dataset=_text(r["dataset_name"]) or _text(r["dataset_id"]),
-            dataset_config=_text(r["dataset_config"]),
-            dataset_split=_text(r["dataset_split"]),
-            metric=_text(r["metric_name"]) or _text(r["metric_type"]),
-            value=_text(r["value"]),
-            value_text=_text(r["value_text"]),
-            verified=None if r["verified"] is None else bool(r["verified"]),
-            source_kind=r["source_kind"],
-            source_name=_text(r["source_name"]),
-            source_url=safe_url(r["source_url"]) or _text(r["card_source"]),
-            fetched_at=r["fetched_at"],
-        )
-        for r in rows
-    ]
+    return [_eval_result(r) for r in rows]
+
+
+def _eval_result(r: dict[str, Any]) -> EvalResult:
+    # An eval claim is never shown without a source: without a linkable one of its own (none, or a
+    # javascript:/data:/relative URL that every format drops), it links to the card it came from.
+    own_source = safe_url(r["source_url"])
+    return EvalResult(
+        eval_id=r["eval_id"],
+        dataset=_text(r["dataset_name"]) or _text(r["dataset_id"]),
+        dataset_config=_text(r["dataset_config"]),
+        dataset_split=_text(r["dataset_split"]),
+        metric=_text(r["metric_name"]) or _text(r["metric_type"]),
+        value=_text(r["value"]),
+        value_text=_text(r["value_text"]),
+        verified=None if r["verified"] is None else bool(r["verified"]),
+        source_kind=r["source_kind"],
+        source_name=_text(r["source_name"]),
+        source_url=own_source or _text(r["card_source"]),
+        fetched_at=r["fetched_at"],
+        source_is_card=own_source is None and not is_missing(r["card_source"]),
+    )
 
 
 def _capabilities_count(

@@ -249,6 +249,22 @@ def test_evidence_citing_an_eval_result_carries_that_result_source_in_every_form
     assert leaderboard in [a["href"] for a in item.find_all("a")]
 
 
+def test_an_eval_source_named_without_a_link_is_not_given_the_card_link(db_path):
+    """The card says "source: Example Leaderboard" with no URL: the fallback link goes to the card and
+    must say so, not wear the leaderboard's name."""
+    db = new_db(db_path)
+    add_model(db, "acme/evald")
+    add_card(db, "acme/evald")
+    eval_id = add_eval(db, "acme/evald", dataset="set", metric="acc", value=1.0, verified=False)
+    db["eval_results"].update(eval_id, {"source_url": None, "source_name": "Example Leaderboard"})
+    soup = BeautifulSoup(model_outputs(connect(db_path), "acme/evald")["html"], "html.parser")
+    item = soup.find(id=f"eval-{eval_id}")
+    card = "https://huggingface.co/acme/evald/resolve/main/README.md"
+    (link,) = [a for a in item.find_all("a") if a["href"] == card]
+    assert "Leaderboard" not in link.get_text()
+    assert "Example Leaderboard" in item.get_text()  # the name the card gives is still shown
+
+
 def test_removed_model_is_flagged_on_compare_pages(conn):
     conn.execute("UPDATE models SET removed_at = '2026-10-20T00:00:00Z' WHERE model_id = ?", (BRAVO,))
     rendered = compare_outputs(conn, ALPHA, BRAVO)
