@@ -5,7 +5,7 @@ model is stored under its new id and the old one recorded as an alias. If a craw
 it waits up to --wait seconds for it.
 
 Exit status: 0 refreshed; 1 the request failed; 2 bad usage; 3 the lock stayed taken for --wait
-seconds; 4 the model does not exist on the Hub (it is marked removed in the database).
+seconds; 4 the model does not exist on the Hub (if the database has it, it is marked removed).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ EXIT_NOT_FOUND = 4
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.epilog = ("exit status: 0 ok, 1 the request failed, 2 bad usage, 3 the lock stayed taken, "
-                     "4 the model is not on the hub (marked removed)")
+                     "4 the model is not on the hub (a stored one is marked removed)")
     parser.add_argument("model_id", help="the model, as org/name")
     parser.add_argument("--wait", type=float, default=60.0, metavar="SECONDS",
                         help="how long to wait for a running crawl to release the lock (default 60)")
@@ -68,8 +68,11 @@ def _recrawl_locked(db_path: str, model_id: str, *, verbose: bool) -> int:
         print("hubcrawl recrawl: the crawl did not start (see the messages above)", file=sys.stderr)
         return EXIT_FAILED
     if outcome.stats.get("hubcrawl/models_gone"):
-        print(f"hubcrawl recrawl: {model_id} is not on the hub (or not visible to this token); "
-              "marked removed", file=sys.stderr)
+        # A mistyped id was never stored: saying "marked removed" would claim a change that did not happen.
+        change = ("marked removed" if _is_stored(db_path, model_id)
+                  else "it is not in the database either, so nothing changed (check the spelling)")
+        print(f"hubcrawl recrawl: {model_id} is not on the hub (or not visible to this token); {change}",
+              file=sys.stderr)
         return EXIT_NOT_FOUND
     if run["status"] != "ok":
         print(f"hubcrawl recrawl: run {run['run_id']} {run['status']}: "
@@ -79,3 +82,13 @@ def _recrawl_locked(db_path: str, model_id: str, *, verbose: bool) -> int:
     renamed = f" (renamed: now {stored_as}, alias recorded)" if stored_as != model_id else ""
     print(f"run {run['run_id']} ok: {model_id} refreshed{renamed}")
     return EXIT_OK
+
+
+def _is_stored(db_path: str, model_id: str) -> bool:
+    from db.connection import connect
+
+    conn = connect(db_path)
+    try:
+        return conn.execute("SELECT 1 FROM models WHERE model_id = ?", (model_id,)).fetchone() is not None
+    finally:
+        conn.close()
