@@ -32,6 +32,10 @@ NO_DERIVATIVES = (
 )
 NO_CARD = "no model card fetched yet: hubcrawl crawl fetches cards unless --no-cards"
 NO_TASK_LABEL = "no task"
+# An eval result the card gives without naming its dataset or metric (model-index allows both). Words,
+# not "—": the line already uses a dash between dataset and metric ("— — accuracy" said nothing).
+NO_EVAL_DATASET = "dataset not named"
+NO_EVAL_METRIC = "metric not named"
 
 PARAMS_SOURCE_LABELS = {
     "safetensors.total": "safetensors metadata",

@@ -13,6 +13,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from pages.data import NO_EVAL_DATASET, NO_EVAL_METRIC
 from pages.format import (
     MISSING_MARK,
     SPACES_CAP_NOTE,
@@ -77,6 +78,8 @@ def environment() -> Environment:
     )
     env.globals["MISSING"] = MISSING_MARK
     env.globals["SPACES_CAP_NOTE"] = SPACES_CAP_NOTE
+    env.globals["NO_EVAL_DATASET"] = NO_EVAL_DATASET
+    env.globals["NO_EVAL_METRIC"] = NO_EVAL_METRIC
     return env
 
 

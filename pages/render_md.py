@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pages.data import Capability, EvalResult, ModelView
+from pages.data import NO_EVAL_DATASET, NO_EVAL_METRIC, Capability, EvalResult, ModelView
 from pages.format import format_date, format_decimal, format_score, safe_url
 from pages.page import ComparePage, ModelPage
 from pages.table import Cell, Row, shown_signal_raw
@@ -93,8 +93,9 @@ def evals_md(model: ModelView) -> list[str]:
         return [*lines, "- no eval results reported in the card", ""]
     for result in model.evals:
         value = result.value_text or format_decimal(result.value)
+        dataset, metric = result.dataset or NO_EVAL_DATASET, result.metric or NO_EVAL_METRIC
         lines.append(
-            f"- {md_escape(result.dataset)} — {md_escape(result.metric)}: {md_escape(value)} "
+            f"- {md_escape(dataset)} — {md_escape(metric)}: {md_escape(value)} "
             f"({_verified(result)}; {md_link('source', result.source_url)}, "
             f"fetched {format_date(result.fetched_at)})"
         )

@@ -265,6 +265,26 @@ def test_an_eval_source_named_without_a_link_is_not_given_the_card_link(db_path)
     assert "Example Leaderboard" in item.get_text()  # the name the card gives is still shown
 
 
+def test_an_eval_without_a_dataset_or_metric_says_so_instead_of_a_bare_dash(db_path):
+    """Cards name model-index results without a dataset: "— — accuracy" told the reader nothing."""
+    db = new_db(db_path)
+    add_model(db, "acme/evald")
+    add_card(db, "acme/evald")
+    no_dataset = add_eval(db, "acme/evald", dataset="set", metric="accuracy", value=0.83, verified=False)
+    no_metric = add_eval(db, "acme/evald", dataset="set", metric="acc", value=0.5, verified=False)
+    db["eval_results"].update(no_dataset, {"dataset_name": None, "dataset_id": None})
+    db["eval_results"].update(no_metric, {"metric_name": None, "metric_type": None})
+    rendered = model_outputs(connect(db_path), "acme/evald")
+    soup = BeautifulSoup(rendered["html"], "html.parser")
+    md_lines = [line for line in rendered["md"].splitlines() if "0.83" in line or "0.5 " in line]
+    html_items = [soup.find(id=f"eval-{eval_id}").get_text(" ") for eval_id in (no_dataset, no_metric)]
+    assert len(md_lines) == 2
+    for text in [*md_lines, *html_items]:
+        assert not re.search(r"—\s+—", text), text
+    assert "dataset not named" in md_lines[0] and "dataset not named" in html_items[0]
+    assert "metric not named" in md_lines[1] and "metric not named" in html_items[1]
+
+
 def test_removed_model_is_flagged_on_compare_pages(conn):
     conn.execute("UPDATE models SET removed_at = '2026-10-20T00:00:00Z' WHERE model_id = ?", (BRAVO,))
     rendered = compare_outputs(conn, ALPHA, BRAVO)
