@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pages.data import DIMENSIONS, Fact, ModelView, Signal
+from pages.data import DIMENSIONS, PARAMS_SOURCE_LABELS, Fact, ModelView, Signal
 from pages.format import (
     MISSING_MARK,
     SPACES_CAP_NOTE,
+    format_compact,
     format_date,
     format_decimal,
     format_int,
@@ -108,6 +109,9 @@ def params_cell(model: ModelView) -> Cell:
     fact = model.params
     if fact.is_missing:
         return missing_cell(fact)
+    if fact.source == PARAMS_SOURCE_LABELS["model_name"]:
+        # "llama-7b" means about seven billion: an exact-looking 7,000,000,000 would overstate what we know.
+        return Cell(f"about {format_compact(fact.value)} (from {fact.source})", provenance(fact))
     return Cell(f"{format_int(fact.value)} (from {fact.source})", provenance(fact))
 
 

@@ -285,6 +285,26 @@ def test_an_eval_without_a_dataset_or_metric_says_so_instead_of_a_bare_dash(db_p
     assert "metric not named" in md_lines[1] and "metric not named" in html_items[1]
 
 
+@pytest.mark.parametrize(
+    ("params", "source", "shown"),
+    [
+        # "Llama-2-7b" says about seven billion (the real count is 6.74B): no exact-looking 7,000,000,000.
+        (7_000_000_000, "model_name", "about 7.0B (from model name)"),
+        (7_241_732_096, "safetensors.total", "7,241,732,096 (from safetensors metadata)"),
+    ],
+)
+def test_a_parameter_count_read_from_the_name_is_not_shown_as_exact(db_path, params, source, shown):
+    db = new_db(db_path)
+    add_model(db, "acme/llama-7b", params=params, params_source=source)
+    rendered = model_outputs(connect(db_path), "acme/llama-7b")
+    (md_row,) = [line for line in rendered["md"].splitlines() if line.startswith("| Parameters |")]
+    assert md_row == f"| Parameters | {shown} |"
+    soup = BeautifulSoup(rendered["html"], "html.parser")
+    row = soup.find("th", string="Parameters").find_parent("tr")
+    assert row.td.get_text(strip=True) == shown
+    assert json.loads(rendered["json"])["model"]["params"] == params  # the number itself, unchanged
+
+
 def test_removed_model_is_flagged_on_compare_pages(conn):
     conn.execute("UPDATE models SET removed_at = '2026-10-20T00:00:00Z' WHERE model_id = ?", (BRAVO,))
     rendered = compare_outputs(conn, ALPHA, BRAVO)
