@@ -9,6 +9,7 @@ the environment per request instead.
 
 from __future__ import annotations
 
+import math
 import os
 
 from crawler import defaults
@@ -17,8 +18,16 @@ from db.connection import DEFAULT_DB_PATH
 
 def _env_number(name: str, default: float) -> float:
     """Retry and size knobs can come from the environment: tests and cron wrappers tune them per run."""
-    value = os.environ.get(name)
-    return float(value) if value else default
+    value = (os.environ.get(name) or "").strip()
+    if not value:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number) or number < 0:  # name the variable: the bare float() error does not
+        raise ValueError(f"{name} must be a number (0 or more), got {value!r}")
+    return number
 
 
 BOT_NAME = "hubcrawl"

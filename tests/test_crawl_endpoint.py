@@ -50,3 +50,16 @@ def test_a_spider_with_a_bad_endpoint_fails_its_run_with_the_reason(spider_cls, 
     [output] = first_outputs(spider_cls, "huggingface.co", **args)
     assert isinstance(output, FailedPage)
     assert "HF_ENDPOINT must be an http" in output.reason and "huggingface.co" in output.reason
+
+
+def test_a_knob_that_is_not_a_number_is_named_in_the_error(monkeypatch):
+    """`HUBCRAWL_MAX_RETRIES=five` used to end in "could not convert string to float: 'five'"."""
+    from crawler.settings import _env_number
+
+    monkeypatch.setenv("HUBCRAWL_MAX_RETRIES", "five")
+    with pytest.raises(ValueError, match=r"HUBCRAWL_MAX_RETRIES must be a number.*'five'"):
+        _env_number("HUBCRAWL_MAX_RETRIES", 5)
+    monkeypatch.setenv("HUBCRAWL_MAX_RETRIES", " 3 ")
+    assert _env_number("HUBCRAWL_MAX_RETRIES", 5) == 3
+    monkeypatch.setenv("HUBCRAWL_MAX_RETRIES", "")
+    assert _env_number("HUBCRAWL_MAX_RETRIES", 5) == 5
