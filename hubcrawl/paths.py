@@ -35,6 +35,13 @@ def db_path_problem(path: str | Path) -> str | None:
     return None
 
 
+def missing_db_problem(path: str | Path) -> str | None:
+    """For the commands that only read: a missing database is a wrong path, never a new empty file."""
+    if Path(path).exists():
+        return None
+    return f"no database at {path} (check --db, or create it with: hubcrawl crawl --db {path})"
+
+
 def prepare_output_dir(path: str | Path) -> str | None:
     """Create the `--out` folder if needed; why it cannot hold our files, or None."""
     path = Path(path)

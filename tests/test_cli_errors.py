@@ -150,3 +150,17 @@ def test_a_bad_max_models_is_named_plainly(capsys, db_path, value):
     assert "--max-models" in last_line and "a whole number of at least 1" in last_line
     assert "_positive_int" not in last_line
     assert not db_path.exists()
+
+
+READ_ONLY_COMMANDS = ["score", "explain", "compare", "pages", "reingest"]
+
+
+@pytest.mark.parametrize("command", READ_ONLY_COMMANDS)
+def test_a_missing_database_is_named_with_what_to_do_and_not_created(capsys, tmp_path, command):
+    missing = tmp_path / "hbu.db"  # a typo of hub.db
+    status, out, err = run(capsys, *command_argv(command, tmp_path, missing))
+    assert status != 0 and out == ""
+    line = assert_one_line(err)
+    assert line.startswith(f"hubcrawl {command}: ") and str(missing) in line
+    assert f"hubcrawl crawl --db {missing}" in line
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # no database, lock or site folder created

@@ -86,7 +86,7 @@ def test_score_without_database_fails_clearly(tmp_path):
     missing = tmp_path / "absent.db"
     result = hubcrawl("score", "--db", str(missing))
     assert result.returncode != 0
-    assert "database not found" in result.stderr
+    assert "no database at" in result.stderr
     assert not missing.exists()  # it must not create an empty database
 
 

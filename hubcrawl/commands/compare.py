@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from db.connection import connect
+from hubcrawl.paths import missing_db_problem
 from pages.data import UnknownModelError, load_pair, read_snapshot, resolve_model_id
 from pages.page import build_compare_page
 from pages.render_html import render_compare_html
@@ -34,8 +34,8 @@ def unknown_model_message(error: UnknownModelError) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    if not Path(args.db).exists():
-        print(f"hubcrawl compare: no database at {args.db} (run hubcrawl crawl first)", file=sys.stderr)
+    if problem := missing_db_problem(args.db):
+        print(f"hubcrawl compare: {problem}", file=sys.stderr)
         return 1
     conn = connect(args.db)
     try:

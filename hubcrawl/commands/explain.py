@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
+from hubcrawl.paths import missing_db_problem
 from scoring.explain import load_score, render_json, render_text
 
 HELP = "show how a model's score was computed: every signal, weight and contribution"
@@ -20,8 +20,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from db import open_db
 
-    if not Path(args.db).exists():
-        print(f"hubcrawl explain: database not found: {args.db}", file=sys.stderr)
+    if problem := missing_db_problem(args.db):
+        print(f"hubcrawl explain: {problem}", file=sys.stderr)
         return 1
     db = open_db(args.db)
     try:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from db.connection import connect
-from hubcrawl.paths import no_models_problem, prepare_output_dir
+from hubcrawl.paths import missing_db_problem, no_models_problem, prepare_output_dir
 from pages.data import UnknownModelError, resolve_model_id
 from pages.site import build_site
 
@@ -39,8 +39,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if not Path(args.db).exists():
-        print(f"hubcrawl pages: no database at {args.db}", file=sys.stderr)
+    if problem := missing_db_problem(args.db):
+        print(f"hubcrawl pages: {problem}", file=sys.stderr)
         return 1
     if problem := prepare_output_dir(args.out):
         print(f"hubcrawl pages: {problem}", file=sys.stderr)

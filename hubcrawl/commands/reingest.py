@@ -9,9 +9,9 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from pathlib import Path
 
 from hubcrawl.lock import CrawlLock, LockHeld, lock_path_for
+from hubcrawl.paths import missing_db_problem
 
 HELP = "re-normalize the archived Hub responses (no network), e.g. after a normalization fix"
 
@@ -24,8 +24,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from db.writer import Writer
 
-    if not Path(args.db).exists():
-        print(f"hubcrawl reingest: no database at {args.db}", file=sys.stderr)
+    if problem := missing_db_problem(args.db):
+        print(f"hubcrawl reingest: {problem}", file=sys.stderr)
         return 1
     try:
         lock = CrawlLock.acquire(lock_path_for(args.db), wait=args.wait)

@@ -6,6 +6,7 @@ import argparse
 import sys
 import time
 
+from hubcrawl.paths import missing_db_problem
 from scoring.config import ConfigError
 from scoring.store import score_database
 
@@ -18,6 +19,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if problem := missing_db_problem(args.db):
+        print(f"hubcrawl score: {problem}", file=sys.stderr)
+        return 2
     started = time.perf_counter()  # a duration for the summary line, not a timestamp: no wall clock read
     try:
         summary = score_database(args.db, args.config)
