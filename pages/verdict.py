@@ -59,13 +59,20 @@ def _absent(shown: str) -> bool:
     return parse_shown_score(shown) is None
 
 
+def _whose_score_is_missing(name_a: str, name_b: str, row: ScoreCells) -> str:
+    """The side(s) the table shows "—" for, so the verdict says as much as the table does."""
+    absent = [name for name, shown in ((name_a, row.shown_a), (name_b, row.shown_b)) if _absent(shown)]
+    return "no score for either" if len(absent) == 2 else f"no score for {absent[0]}"
+
+
 def _dimension_sentence(
     name_a: str, name_b: str, rows: Sequence[ScoreCells], outcomes: dict[str, str]
 ) -> str:
     leads_a = [f"{r.label} ({r.shown_a} vs {r.shown_b})" for r in rows if outcomes[r.label] == LEADS_A]
     leads_b = [f"{r.label} ({r.shown_b} vs {r.shown_a})" for r in rows if outcomes[r.label] == LEADS_B]
     tied = [f"{r.label} ({r.shown_a} each)" for r in rows if outcomes[r.label] == TIED]
-    missing = [r.label for r in rows if outcomes[r.label] == MISSING]
+    missing = [f"{r.label} ({_whose_score_is_missing(name_a, name_b, r)})" for r in rows
+               if outcomes[r.label] == MISSING]
     clauses = []
     if leads_a:
         clauses.append(f"{name_a} leads on {_join(leads_a)}")
@@ -74,7 +81,7 @@ def _dimension_sentence(
     if tied:
         clauses.append(f"tied on {_join(tied)}")
     if missing:
-        clauses.append(f"no comparison on {_join(missing)} (a score is missing)")
+        clauses.append(f"no comparison on {_join(missing)}")
     if not clauses:
         return ""
     sentence = "; ".join(clauses)

@@ -100,6 +100,21 @@ def test_model_ids_are_never_recapitalised():
     assert NAME_A.capitalize() not in verdict.text
 
 
+def test_a_dimension_missing_on_one_side_names_the_model_without_it():
+    """The table shows "—" on one side only: the verdict says whose score is missing, not just "a score"."""
+    overall = ScoreCells("overall", "50.0", "40.0")
+    dims = [
+        ScoreCells("adoption", "30.0", "20.0"),
+        ScoreCells("quality", MISSING_MARK, "12.0"),
+        ScoreCells("ecosystem", "12.0", MISSING_MARK),
+        ScoreCells("momentum", MISSING_MARK, MISSING_MARK),
+    ]
+    text = compute_verdict(NAME_A, NAME_B, overall, dims).text
+    assert f"quality (no score for {NAME_A})" in text
+    assert f"ecosystem (no score for {NAME_B})" in text
+    assert "momentum (no score for either)" in text
+
+
 # ---- end to end: stored scores -> rendered HTML table -> verdict, on a real database
 
 
