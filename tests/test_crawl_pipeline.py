@@ -165,6 +165,8 @@ def test_a_gone_model_is_marked_removed_and_the_run_still_ok(db_path, known):
     else:
         assert stored == {}
     assert run["models_removed"] == int(known)
+    # The message says what happened to the database: nothing to mark when the model was never stored.
+    assert ("marked removed" in run["message"]) == known
 
 
 # --- which cards a listing page asks for -------------------------------------------------------------

@@ -208,7 +208,8 @@ class SqliteWriterPipeline:
         elif isinstance(item, ModelGone):
             removed = await self._in_thread(self._mark_removed, item)
             self.stats.inc_value("hubcrawl/models_removed", int(removed))
-            self.notes.append(f"{item.model_id}: HTTP {item.status} from the hub, marked removed")
+            outcome = "marked removed" if removed else "not stored as a live model, nothing to mark"
+            self.notes.append(f"{item.model_id}: HTTP {item.status} from the hub, {outcome}")
         elif isinstance(item, FailedPage):
             where = f"{item.kind} {item.url}" if item.url else item.kind  # no URL: nothing was requested
             self._record_failure(f"{where} failed: {item.reason}")
