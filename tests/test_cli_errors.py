@@ -164,3 +164,19 @@ def test_a_missing_database_is_named_with_what_to_do_and_not_created(capsys, tmp
     assert line.startswith(f"hubcrawl {command}: ") and str(missing) in line
     assert f"hubcrawl crawl --db {missing}" in line
     assert sorted(p.name for p in tmp_path.iterdir()) == []  # no database, lock or site folder created
+
+
+@pytest.mark.parametrize("command", ["explain", "compare", "pages"])
+def test_an_unknown_model_says_how_to_fetch_it(capsys, db_path, tmp_path, command):
+    db = f.new_db(db_path)
+    f.add_model(db, "org/known")
+    db.conn.commit()
+    unknown = "org/not-crawled-yet"
+    argv = {"explain": ["explain", unknown],
+            "compare": ["compare", "org/known", unknown],
+            "pages": ["pages", "--out", str(tmp_path / "site"), "--pair", "org/known", unknown]}[command]
+    status, out, err = run(capsys, *argv, "--db", str(db_path))
+    assert status == 1 and out == ""
+    line = assert_one_line(err)
+    assert "unknown model" in line and unknown in line
+    assert f"hubcrawl recrawl {unknown} --db {db_path}" in line

@@ -26,11 +26,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def unknown_model_message(error: UnknownModelError) -> str:
-    message = f"hubcrawl compare: unknown model {error.query!r} (not in the database)"
+def unknown_model_message(error: UnknownModelError, db_path: str, command: str = "compare") -> str:
+    """One line: what is unknown, the close ids we have, and how to fetch the model if it is on the Hub."""
+    message = f"hubcrawl {command}: unknown model {error.query!r} (not in the database)"
     if error.suggestions:
         message += "; did you mean: " + ", ".join(error.suggestions) + "?"
-    return message
+    return message + f"; to fetch it from the Hub: hubcrawl recrawl {error.query} --db {db_path}"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -47,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
                 return 1
             page = build_compare_page(load_pair(conn, model_a, model_b))
     except UnknownModelError as error:
-        print(unknown_model_message(error), file=sys.stderr)
+        print(unknown_model_message(error, args.db), file=sys.stderr)
         return 1
     finally:
         conn.close()

@@ -33,7 +33,8 @@ def run(args: argparse.Namespace) -> int:
         db.conn.close()
     if record is None:
         if not known:
-            reason = "unknown model (not in the database)"
+            reason = (f"unknown model (not in the database); to fetch it from the Hub: "
+                      f"hubcrawl recrawl {args.model_id} --db {args.db}")
         elif known[0] is not None:
             reason = f"removed from the Hub on {known[0]}; removed models are not scored"
         else:

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from db.connection import connect
+from hubcrawl.commands.compare import unknown_model_message
 from hubcrawl.paths import missing_db_problem, no_models_problem, prepare_output_dir
 from pages.data import UnknownModelError, resolve_model_id
 from pages.site import build_site
@@ -60,8 +61,7 @@ def run(args: argparse.Namespace) -> int:
             base_url=args.base_url,
         )
     except UnknownModelError as error:
-        hint = f"; did you mean: {', '.join(error.suggestions)}?" if error.suggestions else ""
-        print(f"hubcrawl pages: unknown model {error.query!r}{hint}", file=sys.stderr)
+        print(unknown_model_message(error, args.db, "pages"), file=sys.stderr)
         return 1
     finally:
         conn.close()
