@@ -100,8 +100,9 @@ def render_text(record: dict[str, Any]) -> str:
         score = (format_score(dim["score"]) if dim["score"] is not None
                  else f"{MISSING} ({dim.get('missing', 'no signals')})")
         used = overall["weights_used"].get(name)
-        dimension_rows.append([name, score, format_number(overall["weights"][name]),
-                               format_number(used) if used is not None else f"{MISSING} (dropped)"])
+        # dimension weights at three decimals, as the pages' breakdown prints them
+        dimension_rows.append([name, score, format_number(overall["weights"][name], 3),
+                               format_number(used, 3) if used is not None else f"{MISSING} (dropped)"])
     lines += _table(["dimension", "score", "weight", "weight used"], dimension_rows)
     headers = ["signal", "raw", "cap", "transformed", "weight", "weight used", "contribution", "source",
                "fetched_at"]

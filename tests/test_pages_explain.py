@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 
 import pytest
+from bs4 import BeautifulSoup
 from factories import add_model, new_db
 from test_pages_fixture_db import add_scores
 
 from db.connection import connect
 from pages.data import load_model
 from pages.page import build_model_page
+from pages.render_html import render_model_html
 from pages.render_md import render_model_md
 from scoring.explain import load_score, render_text
 
@@ -73,3 +75,23 @@ def test_each_signal_reads_the_same_in_explain_and_in_the_page_breakdown(conn):
         columns = re.split(r"\s{2,}", re.search(rf"^  {signal} .*$", text, re.M).group(0).strip())
         # explain: signal, raw, cap, transformed, weight, weight used, contribution, source, fetched_at
         assert [columns[1], columns[3], columns[5], columns[6]] == shown_on_page
+
+
+def test_dimension_weights_read_the_same_in_explain_and_in_the_page_breakdown(conn):
+    """The scorer stores weights_used at four decimals (4/9 = 0.4444); both must print the same figure."""
+    conn.execute(
+        "UPDATE scores SET breakdown = json_set(breakdown, '$.overall.weights_used.adoption', 0.4444,"
+        " '$.overall.weights_used.quality', 0.3333, '$.overall.weights_used.ecosystem', 0.2222)"
+        " WHERE model_id = ?",
+        (MODEL,),
+    )
+    text = render_text(load_score(conn, MODEL))
+    html = render_model_html(build_model_page(load_model(conn, MODEL)))
+    note = BeautifulSoup(html, "html.parser").find(string=re.compile("weighted by"))
+    used_part = note.find_parent("p").get_text(" ").split("(configured weights")[0]
+    on_page = dict(re.findall(r"(adoption|quality|ecosystem) ([\d.]+)", used_part))
+    assert set(on_page) == {"adoption", "quality", "ecosystem"}
+    for dimension, shown in on_page.items():
+        # explain's dimension table: dimension, score, weight, weight used
+        columns = re.split(r"\s{2,}", re.search(rf"^{dimension}  .*$", text, re.M).group(0).strip())
+        assert columns[3] == shown, (dimension, columns, shown)
