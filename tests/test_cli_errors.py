@@ -180,3 +180,4 @@ def test_an_unknown_model_says_how_to_fetch_it(capsys, db_path, tmp_path, comman
     line = assert_one_line(err)
     assert "unknown model" in line and unknown in line
     assert f"hubcrawl recrawl {unknown} --db {db_path}" in line
+    assert not (tmp_path / "site").exists()  # a refused build leaves no empty site folder behind

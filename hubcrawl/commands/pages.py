@@ -43,9 +43,6 @@ def run(args: argparse.Namespace) -> int:
     if problem := missing_db_problem(args.db):
         print(f"hubcrawl pages: {problem}", file=sys.stderr)
         return 1
-    if problem := prepare_output_dir(args.out):
-        print(f"hubcrawl pages: {problem}", file=sys.stderr)
-        return 2
     conn = connect(args.db)
     try:
         # Checked before building: pruning stale pages would otherwise empty a published site.
@@ -53,6 +50,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"hubcrawl pages: {problem}", file=sys.stderr)
             return 1
         extra = [(resolve_model_id(conn, a), resolve_model_id(conn, b)) for a, b in args.pair]
+        if problem := prepare_output_dir(args.out):
+            print(f"hubcrawl pages: {problem}", file=sys.stderr)
+            return 2
         report = build_site(
             conn,
             args.out,
