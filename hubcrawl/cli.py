@@ -1,9 +1,9 @@
 """The `hubcrawl` console script.
 
 Each subcommand lives in `hubcrawl/commands/<name>.py` and exposes `HELP`, `add_arguments(parser)` and
-`run(args) -> int` (the process exit status), and `USES_DB = False` if it never opens `--db`. The dispatcher
-adds `--db` to every command and refuses, before the command runs, a `--db` that is a folder or not a SQLite
-file.
+`run(args) -> int` (the process exit status); optionally `USES_DB = False` if it never opens `--db`, and
+`DB_HELP` when its `--db` means something else than usual. The dispatcher adds `--db` to every command and
+refuses, before the command runs, a `--db` that is a folder or not a SQLite file.
 """
 
 from __future__ import annotations
@@ -34,9 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
     for name in COMMANDS:
         module = importlib.import_module(f"hubcrawl.commands.{name}")
         command = sub.add_parser(name, help=module.HELP, description=module.HELP)
-        command.add_argument(
-            "--db", default=DEFAULT_DB_PATH, help=f"SQLite database path (default: {DEFAULT_DB_PATH})"
-        )
+        db_help = getattr(module, "DB_HELP", f"SQLite database path (default: {DEFAULT_DB_PATH})")
+        command.add_argument("--db", default=DEFAULT_DB_PATH, help=db_help)
         module.add_arguments(command)
         command.set_defaults(_run=module.run, _uses_db=getattr(module, "USES_DB", True))
     return parser

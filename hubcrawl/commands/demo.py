@@ -20,6 +20,7 @@ from hubcrawl.paths import prepare_output_dir
 HELP = "crawl, score and publish the bundled sample hub offline, then print a comparison"
 # The --db every command gets is not opened here (the steps it runs check it).
 USES_DB = False
+DB_HELP = "SQLite database path (default: OUT/hubcrawl.db, OUT being --out)"
 
 # The pair issue 4 asks the demo to print: a segmentation model against an image generator, the very
 # comparison the seed site got wrong. The page must open with its cross-task caveat.

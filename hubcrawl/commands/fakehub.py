@@ -9,6 +9,7 @@ from fakehub import cli
 HELP = cli.HELP
 # The --db every command gets is not opened here.
 USES_DB = False
+DB_HELP = "not used by this command"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
