@@ -30,6 +30,9 @@ NO_SPACES = "not fetched yet: Spaces come from the model info endpoint, run hubc
 NO_DERIVATIVES = (
     "not fetched yet: exact derivative counts come from the model info endpoint, run hubcrawl recrawl"
 )
+# Derivatives counted from crawled children only: the Hub may know more (its childrenModelCount).
+DERIVATIVES_FLOOR_SOURCE = "model_edges (crawled derivatives only: a lower bound)"
+DERIVATIVES_FLOOR_NOTE = "a lower bound: only the derivatives crawled so far; recrawl for the Hub's counts"
 NO_CARD = "no model card fetched yet: hubcrawl crawl fetches cards unless --no-cards"
 NO_TASK_LABEL = "no task"
 # An eval result the card gives without naming its dataset or metric (model-index allows both). Words,
@@ -431,11 +434,7 @@ def _derivatives(conn: sqlite3.Connection, model_id: str, model: dict[str, Any])
     )
     if edges:
         counts = {r["relation"]: r["n"] for r in edges}
-        return Fact(
-            counts,
-            "model_edges (crawled derivatives only: a lower bound)",
-            max(r["fetched_at"] for r in edges),
-        )
+        return Fact(counts, DERIVATIVES_FLOOR_SOURCE, max(r["fetched_at"] for r in edges))
     if info_fetched(model):  # the info endpoint omits childrenModelCount when there are none
         return Fact({}, "model info endpoint (no childrenModelCount reported)", model["fetched_at"])
     return Fact(None, "model_children", None, NO_DERIVATIVES)

@@ -9,7 +9,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pages.data import DIMENSIONS, PARAMS_SOURCE_LABELS, Fact, ModelView, Signal
+from pages.data import (
+    DERIVATIVES_FLOOR_NOTE,
+    DERIVATIVES_FLOOR_SOURCE,
+    DIMENSIONS,
+    PARAMS_SOURCE_LABELS,
+    Fact,
+    ModelView,
+    Signal,
+)
 from pages.format import (
     MISSING_MARK,
     SPACES_CAP_NOTE,
@@ -123,7 +131,9 @@ def derivatives_cell(model: ModelView) -> Cell:
     if not counts:
         return Cell("0", provenance(fact))
     text = ", ".join(f"{relation} {format_int(counts[relation])}" for relation in sorted(counts))
-    return Cell(text, provenance(fact))
+    # Shown, not only in the tooltip: beside the Hub's exact counts a floor would read as a smaller number.
+    note = DERIVATIVES_FLOOR_NOTE if fact.source == DERIVATIVES_FLOOR_SOURCE else None
+    return Cell(text, provenance(fact), note=note)
 
 
 def spaces_cell(model: ModelView) -> Cell:

@@ -305,6 +305,17 @@ def test_a_parameter_count_read_from_the_name_is_not_shown_as_exact(db_path, par
     assert json.loads(rendered["json"])["model"]["params"] == params  # the number itself, unchanged
 
 
+def test_derivative_counts_from_crawled_children_say_they_are_a_floor(conn):
+    """ALPHA's counts are the Hub's exact ones; BRAVO's only count the children crawled so far."""
+    rendered = compare_outputs(conn, ALPHA, BRAVO)
+    (md_row,) = [line for line in rendered["md"].splitlines() if line.startswith("| Derivatives")]
+    alpha_md, bravo_md = [c.strip() for c in md_row.strip("|").split("|")][1:]
+    assert "lower bound" in bravo_md and "lower bound" not in alpha_md
+    soup = BeautifulSoup(rendered["html"], "html.parser")
+    alpha_td, bravo_td = soup.find("th", string="Derivatives by relation").find_parent("tr").find_all("td")
+    assert "lower bound" in bravo_td.get_text() and "lower bound" not in alpha_td.get_text()
+
+
 def test_removed_model_is_flagged_on_compare_pages(conn):
     conn.execute("UPDATE models SET removed_at = '2026-10-20T00:00:00Z' WHERE model_id = ?", (BRAVO,))
     rendered = compare_outputs(conn, ALPHA, BRAVO)
