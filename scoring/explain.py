@@ -80,17 +80,18 @@ def _signal_row(signal: dict[str, Any]) -> list[str]:
     ]
 
 
+NO_BREAKDOWN = (f"breakdown       {MISSING} (stored breakdown unreadable or its config unknown; "
+                "run hubcrawl score to rebuild it)")
+DIMENSIONS = ("adoption", "quality", "ecosystem", "momentum")
+
+
 def render_text(record: dict[str, Any]) -> str:
     breakdown = record["breakdown"]
+    if not isinstance(breakdown, dict):  # the pages then show the scores without the detail: so do we
+        return _render_scores_only(record)
     overall = breakdown["overall"]
-    task = record["task"]
     lines = [
-        f"{record['model_id']}",
-        f"overall score   {format_score(record['overall'])} / 100",
-        f"percentile      {format_score(record['percentile_global'])} among all scored models; "
-        + (f"{format_score(record['percentile_task'])} within task {task}" if task
-           else f"{MISSING} within task (the model has no pipeline_tag)"),
-        "                (percent of models scoring at or below this one)",
+        *_header(record),
         f"config version  {breakdown['config_version']}",
         f"computed_at     {record['computed_at']} (the data's as-of time: latest models.fetched_at)",
         "",
@@ -116,6 +117,25 @@ def render_text(record: dict[str, Any]) -> str:
     if any(_spaces_capped(s) for dim in breakdown["dimensions"].values() for s in dim["signals"]):
         lines += ["", SPACES_CAP_NOTE]
     return "\n".join(lines) + "\n"
+
+
+def _header(record: dict[str, Any]) -> list[str]:
+    task = record["task"]
+    return [
+        f"{record['model_id']}",
+        f"overall score   {format_score(record['overall'])} / 100",
+        f"percentile      {format_score(record['percentile_global'])} among all scored models; "
+        + (f"{format_score(record['percentile_task'])} within task {task}" if task
+           else f"{MISSING} within task (the model has no pipeline_tag)"),
+        "                (percent of models scoring at or below this one)",
+    ]
+
+
+def _render_scores_only(record: dict[str, Any]) -> str:
+    lines = [*_header(record), f"computed_at     {record['computed_at']}", ""]
+    lines += [f"{name}: {format_score(record[name])}" + ("" if record[name] is not None else " (no score)")
+              for name in DIMENSIONS]
+    return "\n".join([*lines, "", NO_BREAKDOWN]) + "\n"
 
 
 def render_json(record: dict[str, Any]) -> str:

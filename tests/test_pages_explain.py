@@ -95,3 +95,13 @@ def test_dimension_weights_read_the_same_in_explain_and_in_the_page_breakdown(co
         # explain's dimension table: dimension, score, weight, weight used
         columns = re.split(r"\s{2,}", re.search(rf"^{dimension}  .*$", text, re.M).group(0).strip())
         assert columns[3] == shown, (dimension, columns, shown)
+
+
+def test_an_unreadable_breakdown_still_explains_the_scores_and_says_why_the_detail_is_missing(conn):
+    """The pages show the scores without the detail then; explain must not fail with a traceback."""
+    conn.execute("UPDATE scores SET breakdown = 'not json' WHERE model_id = ?", (MODEL,))
+    text = render_text(load_score(conn, MODEL))
+    cells = page_cells(conn)
+    assert re.search(r"^overall score\s+(\S+) / 100$", text, re.M).group(1) == cells["overall"]
+    assert "breakdown" in text and "hubcrawl score" in text
+    assert not re.search(r"\b(None|nan|null|undefined)\b", text)
