@@ -9,9 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import factories as f
 import pytest
 
 from fakehub.demo import load_demo_store
+from hubcrawl.cli import main
 from hubcrawl.commands.demo import DEMO_PAIR
 from pages.data import model_slug
 
@@ -53,3 +55,18 @@ def test_the_demo_runs_offline_and_prints_its_comparison(tmp_path):
         p.read_text(encoding="utf-8") for p in site.rglob("*") if p.is_file()
     )
     assert secret not in everything
+
+
+def test_the_demo_refuses_to_mix_its_sample_data_into_a_real_database(capsys, db_path, tmp_path):
+    db = f.new_db(db_path)
+    f.add_model(db, "black-forest-labs/FLUX.1-dev", downloads=123)  # also a demo model: must stay as it is
+    f.add_model(db, "org/crawled-from-the-real-hub")
+    db.conn.commit()
+    before = sorted(db.execute("SELECT * FROM models").fetchall())
+    status = main(["demo", "--db", str(db_path), "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert status == 2
+    [line] = err.splitlines()
+    assert str(db_path) in line and "demo" in line
+    assert sorted(db.execute("SELECT * FROM models").fetchall()) == before
+    assert db.execute("SELECT count(*) FROM crawl_runs").fetchone()[0] == 0

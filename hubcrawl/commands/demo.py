@@ -42,6 +42,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"hubcrawl demo: {problem}", file=sys.stderr)
         return 2
     db_path = str(out / "hubcrawl.db") if args.db == DEFAULT_DB_PATH else args.db
+    if other := _a_model_not_from_the_demo(db_path, set(load_demo_store().ids())):
+        print(f"hubcrawl demo: {db_path} holds models that are not in the demo hub (e.g. {other}), and the "
+              f"demo would write its sample data over them; give a new --db, or leave --db out to use "
+              f"{out / 'hubcrawl.db'}", file=sys.stderr)
+        return 2
     site = out / "site"
     with FakeHub(load_demo_store()) as hub:
         env = {**os.environ, "HF_ENDPOINT": hub.url}
@@ -59,6 +64,23 @@ def run(args: argparse.Namespace) -> int:
                 return status
     print(f"\nSite written to {site / 'index.html'}; database at {db_path}\n", file=sys.stderr)
     return _hubcrawl(["compare", *DEMO_PAIR, "--format", "md", "--db", db_path], os.environ)
+
+
+def _a_model_not_from_the_demo(db_path: str, demo_ids: set[str]) -> str | None:
+    """A model of a database the demo did not make (a real crawl, say), or None."""
+    if not Path(db_path).is_file():
+        return None
+    from db.connection import connect
+    from hubcrawl.paths import no_models_problem
+
+    conn = connect(db_path)
+    try:
+        if no_models_problem(conn, db_path):
+            return None
+        return next((model_id for (model_id,) in conn.execute("SELECT model_id FROM models")
+                     if model_id not in demo_ids), None)
+    finally:
+        conn.close()
 
 
 def _hubcrawl(argv: list[str], env: dict[str, str], stdout: TextIO | None = None) -> int:
