@@ -249,12 +249,18 @@ def resolve_model_id(conn: sqlite3.Connection, text: str) -> str:
     if "/" not in text and "--" in text:
         candidates.append(text.replace("--", "/", 1))
     # Exact matches use the primary keys; the case-insensitive fallback scans, so it runs only if they miss.
-    lookups = (
-        "SELECT model_id FROM models WHERE model_id = ?",
-        "SELECT model_id FROM model_aliases WHERE alias_id = ?",
-        "SELECT model_id FROM models WHERE model_id = ? COLLATE NOCASE ORDER BY model_id LIMIT 1",
-        "SELECT model_id FROM model_aliases WHERE alias_id = ? COLLATE NOCASE ORDER BY model_id LIMIT 1",
-    )
+    # In each, a live model comes first, then an alias (a renamed model's old row is kept, marked removed),
+    # then a removed model.
+    lookups = [
+        sql.format(collate=collate)
+        for collate in ("", " COLLATE NOCASE")
+        for sql in (
+            "SELECT model_id FROM models WHERE model_id = ?{collate} AND removed_at IS NULL "
+            "ORDER BY model_id LIMIT 1",
+            "SELECT model_id FROM model_aliases WHERE alias_id = ?{collate} ORDER BY model_id LIMIT 1",
+            "SELECT model_id FROM models WHERE model_id = ?{collate} ORDER BY model_id LIMIT 1",
+        )
+    ]
     for sql in lookups:
         for candidate in candidates:
             row = conn.execute(sql, (candidate,)).fetchone()

@@ -110,6 +110,22 @@ def test_redirected_alias_resolves_to_the_new_id(conn):
     assert resolve_model_id(conn, "acme--old-alpha") == ALPHA
 
 
+def test_a_renamed_models_old_row_yields_to_its_alias(conn):
+    # A recrawl that follows a 307 marks the old id's row removed and records the alias: the old id must
+    # lead to the live model, not to the removed row.
+    conn.execute("INSERT INTO models (model_id, fetched_at, first_seen, last_seen, removed_at) "
+                 "VALUES ('acme/old-alpha', ?, ?, ?, ?)", (FETCHED_AT,) * 4)
+    conn.execute("INSERT INTO model_aliases VALUES (?, ?, ?)", ("acme/old-alpha", ALPHA, FETCHED_AT))
+    assert resolve_model_id(conn, "acme/old-alpha") == ALPHA
+    assert resolve_model_id(conn, "ACME--Old-Alpha") == ALPHA
+
+
+def test_a_removed_model_without_alias_still_resolves_to_itself(conn):
+    conn.execute("INSERT INTO models (model_id, fetched_at, first_seen, last_seen, removed_at) "
+                 "VALUES ('acme/gone', ?, ?, ?, ?)", (FETCHED_AT,) * 4)
+    assert resolve_model_id(conn, "acme/gone") == "acme/gone"
+
+
 def test_unknown_id_suggests_close_ids(conn):
     with pytest.raises(UnknownModelError) as error:
         resolve_model_id(conn, "acme/alpha-7")
