@@ -171,6 +171,13 @@ def test_ecosystem_from_children_counts() -> None:
     assert "has quantizations" not in caps
 
 
+def test_children_counts_are_grouped_as_the_tables_group_them() -> None:
+    # Pages show 9,875 in the derivatives row: the capability's sentence must not say 9875.
+    caps = _by_name(_build(children={"adapter": 9875, "finetune": 1_234_567}))
+    assert caps["has adapters"].description.startswith("9,875 adapters")
+    assert caps["has fine-tunes"].description.startswith("1,234,567 fine-tunes")
+
+
 def test_thin_card_gets_few_capabilities() -> None:
     assert _build(b"# Model\nA model.\n").capabilities == ()
 

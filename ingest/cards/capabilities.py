@@ -327,7 +327,7 @@ def _ecosystem_capabilities(children: dict[str, int] | None, model_id: str) -> l
             capabilities.append(
                 _capability(
                     f"has {plural}",
-                    f"{count} {plural} on the Hub name this model as their base (model tree).",
+                    f"{count:,} {plural} on the Hub name this model as their base (model tree).",
                     evidence,
                 )
             )
