@@ -68,6 +68,19 @@ def test_explain_json_is_the_stored_record(scored_db):
     assert finetunes["raw"] == 1
 
 
+@pytest.mark.parametrize("spelling", ["meta-llama--Llama-3.1-8B-Instruct", "META-LLAMA/llama-3.1-8b-instruct",
+                                      "meta-llama/Llama-3.1-8B-Old"])
+def test_explain_takes_the_ids_compare_takes(scored_db, spelling):
+    # The page slug, any letter case, and an old id the Hub redirects (model_aliases), as `compare` does.
+    db = f.new_db(scored_db)
+    db["model_aliases"].insert({"alias_id": "meta-llama/Llama-3.1-8B-Old",
+                                "model_id": "meta-llama/Llama-3.1-8B-Instruct", "seen_at": f.FETCHED_AT})
+    db.conn.commit()
+    result = hubcrawl("explain", spelling, "--db", str(scored_db), "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["model_id"] == "meta-llama/Llama-3.1-8B-Instruct"
+
+
 def test_explain_unknown_model_exits_1(scored_db):
     result = hubcrawl("explain", "nobody/nothing", "--db", str(scored_db))
     assert result.returncode == 1

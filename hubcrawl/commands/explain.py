@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 
 from hubcrawl.paths import missing_db_problem
@@ -25,10 +26,11 @@ def run(args: argparse.Namespace) -> int:
         return 1
     db = open_db(args.db)
     try:
-        known = db.conn.execute(
-            "SELECT removed_at FROM models WHERE model_id = ?", (args.model_id,)
+        model_id = _stored_id(db.conn, args.model_id)
+        known = model_id and db.conn.execute(
+            "SELECT removed_at FROM models WHERE model_id = ?", (model_id,)
         ).fetchone()
-        record = load_score(db.conn, args.model_id) if known else None
+        record = load_score(db.conn, model_id) if known else None
     finally:
         db.conn.close()
     if record is None:
@@ -39,7 +41,17 @@ def run(args: argparse.Namespace) -> int:
             reason = f"removed from the Hub on {known[0]}; removed models are not scored"
         else:
             reason = "not scored yet (run: hubcrawl score)"
-        print(f"hubcrawl explain: {args.model_id}: {reason}", file=sys.stderr)
+        print(f"hubcrawl explain: {model_id or args.model_id}: {reason}", file=sys.stderr)
         return 1
     sys.stdout.write(render_json(record) if args.json else render_text(record))
     return 0
+
+
+def _stored_id(conn: sqlite3.Connection, text: str) -> str | None:
+    """The id as stored, from the spellings `compare` takes (page slug, any case, a redirected old id)."""
+    from pages.data import UnknownModelError, resolve_model_id
+
+    try:
+        return resolve_model_id(conn, text)
+    except UnknownModelError:
+        return None
