@@ -85,6 +85,19 @@ def test_a_failed_page_fails_the_run_with_its_reason(db_path):
     assert set(models(db_path)) == {"a/one"}
 
 
+def test_a_failed_listing_page_is_named_without_its_expand_list(db_path):
+    # The run message is the one line cron mails: the ~18 expand[] fields would bury the page's cursor.
+    fields = ["author", "sha", "createdAt", "lastModified", "downloads", "likes", "tags", "cardData"]
+    url = (URL + "".join(f"&expand%5B%5D={field}" for field in fields) + "&sort=createdAt&cursor=eyJhIjoxfQ")
+    pipeline = open_pipeline(db_path)
+    feed(pipeline, FailedPage(url=url, kind="listing", reason="HTTP 503", status=503, fetched_at=FETCHED_AT))
+    pipeline.spider_closed("finished")
+    message = run_row(db_path)["message"]
+    assert "expand" not in message.replace(f"expand[]=({len(fields)} fields)", "")
+    assert f"expand[]=({len(fields)} fields)" in message
+    assert "sort=createdAt" in message and "cursor=eyJhIjoxfQ" in message and "HTTP 503" in message
+
+
 def test_a_body_that_is_not_a_list_is_an_error_not_a_silent_skip(db_path):
     pipeline = open_pipeline(db_path)
     feed(pipeline, ListingPage(url=URL, status=200, fetched_at=FETCHED_AT, body=b'{"error": "x"}'))

@@ -32,6 +32,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from scrapy import signals
 
@@ -58,6 +59,20 @@ WRITE_GROUP_SECONDS = 2.0
 # Card failures worth asking again on the next crawl: the Hub was down, slow or rate limiting. Other
 # errors (401/403 gated, 404 without EntryNotFound, a README over the cap) wait for the retry interval.
 TRANSIENT_CARD_STATUSES = frozenset({408, 429})
+EXPAND_KEYS = frozenset({"expand", "expand[]"})
+
+
+def readable_url(url: str) -> str:
+    """`url` for a one-line message: its expand parameters (18 of them on a listing page) collapse to
+    their count, so that the page's sort and cursor stay readable in a cron mail."""
+    parts = urlsplit(url)
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    kept = [(key, value) for key, value in pairs if key not in EXPAND_KEYS]
+    expanded = len(pairs) - len(kept)
+    if not expanded:
+        return url
+    query = "&".join(filter(None, [urlencode(kept), f"expand[]=({expanded} fields)"]))
+    return urlunsplit(parts._replace(query=query))
 
 
 class CardNeed(NamedTuple):
@@ -185,7 +200,8 @@ class SqliteWriterPipeline:
             await self._process(item)
         except Exception as error:  # a write that fails must fail the run, loudly, not vanish
             logger.exception("could not store %s", type(item).__name__)
-            self._record_failure(f"storing {getattr(item, 'url', item)} failed: {error!r}")
+            url = getattr(item, "url", None)
+            self._record_failure(f"storing {readable_url(url) if url else item} failed: {error!r}")
         return item
 
     async def _process(self, item: Any) -> None:
@@ -211,7 +227,7 @@ class SqliteWriterPipeline:
             outcome = "marked removed" if removed else "not stored as a live model, nothing to mark"
             self.notes.append(f"{item.model_id}: HTTP {item.status} from the hub, {outcome}")
         elif isinstance(item, FailedPage):
-            where = f"{item.kind} {item.url}" if item.url else item.kind  # no URL: nothing was requested
+            where = f"{item.kind} {readable_url(item.url)}" if item.url else item.kind  # no URL: no request
             self._record_failure(f"{where} failed: {item.reason}")
 
     def _store_listing(self, item: ListingPage) -> tuple[Any, list[str], list[CardNeed]]:
