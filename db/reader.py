@@ -58,7 +58,8 @@ def select_in(conn: sqlite3.Connection, sql_prefix: str, values: list[str]) -> I
     unique = list(dict.fromkeys(values))
     for start in range(0, len(unique), IN_CHUNK):
         chunk = unique[start : start + IN_CHUNK]
-        yield from conn.execute(sql_prefix + f"({', '.join('?' * len(chunk))})", chunk)
+        # fetchall: a generator abandoned mid-chunk then holds no cursor of a connection that may close.
+        yield from conn.execute(sql_prefix + f"({', '.join('?' * len(chunk))})", chunk).fetchall()
 
 
 @dataclass

@@ -642,3 +642,15 @@ def test_a_full_listing_that_saw_fewer_models_than_it_would_remove_removes_none(
         writer.mark_unseen_removed(second, T1)
     assert scalar(writer, "SELECT count(*) FROM models WHERE removed_at IS NOT NULL") == 0
     assert scalar(writer, "SELECT models_removed FROM crawl_runs WHERE run_id = ?", second) == 0
+
+
+def test_select_in_abandoned_after_its_connection_closed_stays_quiet(tmp_path):
+    # Ctrl-C during reingest leaves the generator suspended until after Writer.close(): closing it then
+    # must not raise "Cannot operate on a closed database" (printed as "Exception ignored in ...").
+    conn = sqlite3.connect(tmp_path / "t.db")
+    conn.execute("CREATE TABLE t (v TEXT)")
+    conn.executemany("INSERT INTO t VALUES (?)", [("a",), ("b",), ("c",)])
+    rows = select_in(conn, "SELECT v FROM t WHERE v IN ", ["a", "b", "c"])
+    assert next(rows)[0] in {"a", "b", "c"}
+    conn.close()
+    rows.close()
