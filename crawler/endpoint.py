@@ -13,12 +13,27 @@ EXAMPLE = "https://huggingface.co"
 
 
 def checked_endpoint(value: str | None) -> str:
-    """The endpoint without surrounding spaces or trailing slash; ValueError saying what is wrong."""
+    """The endpoint without surrounding spaces or trailing slash; ValueError saying what is wrong.
+
+    The message never repeats the value: it goes to stderr, the log and `crawl_runs.message`, and what
+    was typed may be a secret (a password in the URL, a token pasted into the wrong variable)."""
     text = (value or "").strip().rstrip("/")
     parts = urlsplit(text)
-    if parts.username is not None or parts.password is not None:
-        # Never echo the value: it holds a credential.
+    if "@" in text:
         raise ValueError("HF_ENDPOINT must not carry credentials (user:password@); set HF_TOKEN instead")
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
-        raise ValueError(f"HF_ENDPOINT must be an http(s) URL such as {EXAMPLE}, got {value!r}")
+    if problem := _problem(text, parts.scheme, parts.hostname, parts.query or parts.fragment):
+        raise ValueError(f"HF_ENDPOINT must be an http(s) URL such as {EXAMPLE}: {problem} "
+                         "(the value is not repeated here, in case it holds a secret)")
     return text
+
+
+def _problem(text: str, scheme: str, hostname: str | None, query_or_fragment: str) -> str | None:
+    if not text:
+        return "it is empty"
+    if scheme not in ("http", "https"):
+        return "it does not start with http:// or https://"
+    if not hostname:
+        return "it names no host"
+    if query_or_fragment:
+        return "it carries a query or fragment (?… or #…)"
+    return None

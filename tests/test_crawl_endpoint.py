@@ -43,6 +43,19 @@ def test_credentials_in_the_endpoint_are_refused_without_repeating_them():
     assert "hf_s3cret" not in str(refused.value)
 
 
+@pytest.mark.parametrize("value", [
+    "alice:s3cretpw@huggingface.co",  # no scheme: urlsplit sees no user or password here
+    "https://huggingface.co?token=s3cretpw",
+    "https://huggingface.co#s3cretpw",
+    "hf_s3cretpw",  # a token pasted into the wrong variable
+])
+def test_a_refused_endpoint_is_never_repeated(value):
+    # The reason goes to stderr, the log and crawl_runs.message: whatever was typed may be a secret.
+    with pytest.raises(ValueError, match="HF_ENDPOINT") as refused:
+        checked_endpoint(value)
+    assert "s3cretpw" not in str(refused.value)
+
+
 @pytest.mark.parametrize(
     ("spider_cls", "args"), [(HubModelsSpider, {}), (HubModelSpider, {"model_id": "org/name"})]
 )
