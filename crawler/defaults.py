@@ -10,6 +10,8 @@ upper-case name of crawler/settings.py as a setting.
 
 from __future__ import annotations
 
+from db.writer import REMOVAL_GUARD_SHARE
+
 # Retries (crawler.middlewares.backoff_retry).
 MAX_RETRIES = 5
 BACKOFF_BASE = 1.0
@@ -22,3 +24,6 @@ RATE_LIMIT_MARGIN = 1.0
 CARD_MAXSIZE = 8 * 1024 * 1024
 CARD_BACKLOG = 1000
 CARD_ERROR_RETRY_DAYS = 7.0
+
+# Removals (crawler.pipelines.sqlite_writer): the writer's own guard, so that both read one value.
+MAX_REMOVED_SHARE = REMOVAL_GUARD_SHARE

@@ -63,6 +63,9 @@ HUBCRAWL_CARD_MAXSIZE = int(_env_number("HUBCRAWL_CARD_MAXSIZE", defaults.CARD_M
 # cap) is asked again only when the model's sha moves or its last attempt is this many days old.
 # Transient failures (5xx, 408, 429, no response at all) are asked again on the next crawl.
 HUBCRAWL_CARD_ERROR_RETRY_DAYS = _env_number("HUBCRAWL_CARD_ERROR_RETRY_DAYS", defaults.CARD_ERROR_RETRY_DAYS)
+# A full listing that would flag more than this share of the hub as removed (and over 1,000 models) is
+# refused and fails: more likely a listing cut short than a real loss. Raise it when the hub truly lost them.
+HUBCRAWL_MAX_REMOVED_SHARE = _env_number("HUBCRAWL_MAX_REMOVED_SHARE", defaults.MAX_REMOVED_SHARE)
 # Card requests in flight before the listing waits for them (each holds its list item in memory).
 HUBCRAWL_CARD_BACKLOG = defaults.CARD_BACKLOG
 

@@ -152,6 +152,11 @@ class _PageWrites:
     with_children: list[ModelFacts]
 
 
+# A full listing may flag at most this many models, or this share of the hub, whichever is more, as
+# removed in one run (see Writer.mark_unseen_removed): the Hub loses far fewer between two crawls.
+REMOVAL_GUARD_MIN = 1000
+REMOVAL_GUARD_SHARE = 0.05
+
 class Writer:
     """Owns one sqlite3 connection (`self.conn`) to a migrated database in WAL mode."""
 
@@ -368,15 +373,16 @@ class Writer:
             _count_removed(conn, run_id, cursor.rowcount)
         return cursor.rowcount == 1
 
-    def mark_unseen_removed(self, run_id: int, at: str) -> int:
+    def mark_unseen_removed(self, run_id: int, at: str, *, max_share: float = REMOVAL_GUARD_SHARE) -> int:
         """After a complete full-listing run: flag models it did not see. Returns how many.
 
         A model counts as seen if this run wrote it or anything wrote it after the run started
         (a recrawl running alongside may have updated `last_run_id`).
 
-        Raises ValueError, flagging nothing, when more models would be flagged than the run saw: a
-        listing cut short (an empty page, a lost `Link` header) ends just like a complete one, and the
-        hub does not lose half its models in a day.
+        Raises ValueError, flagging nothing, when the count is implausible for a hub between two crawls:
+        a listing cut short (an empty page, a lost `Link` header) ends just like a complete one. It is
+        implausible when more models would be flagged than the run saw, or more than REMOVAL_GUARD_MIN
+        models and more than `max_share` of the models the hub had.
         """
         row = self.conn.execute(
             "SELECT full_listing, started_at FROM crawl_runs WHERE run_id = ?", (run_id,)
@@ -395,13 +401,21 @@ class Writer:
                 "AND last_run_id IS NOT ? AND last_seen < ?",
                 (at, run_id, started_at),
             )
-            if cursor.rowcount > seen:
-                raise ValueError(  # the transaction rolls back: nothing is flagged
-                    f"{cursor.rowcount} models unseen but the listing saw only {seen}: more likely cut "
-                    "short than the hub emptied; none marked removed"
-                )
+            if problem := _implausible_removal(cursor.rowcount, seen, max_share):
+                raise ValueError(f"{problem}; none marked removed")  # the transaction rolls back
             _count_removed(conn, run_id, cursor.rowcount)
         return cursor.rowcount
+
+
+def _implausible_removal(unseen: int, seen: int, max_share: float) -> str | None:
+    if unseen > seen:
+        return (f"{unseen} models unseen but the listing saw only {seen}: "
+                "more likely cut short than the hub emptied")
+    if unseen > max(REMOVAL_GUARD_MIN, max_share * (seen + unseen)):
+        return (f"{unseen} models unseen, {unseen / (seen + unseen):.0%} of the hub: more likely a listing "
+                f"cut short than a hub that lost over {max_share:.0%} of its models "
+                "(HUBCRAWL_MAX_REMOVED_SHARE)")
+    return None
 
 
 # ---- planning a page: pure Python over the facts and the stored rows -------------------------

@@ -14,14 +14,17 @@ from crawler.pipelines.sqlite_writer import SqliteWriterPipeline, card_is_due
 from crawler.spiders.hub_model import HubModelSpider
 from crawler.spiders.hub_models import HubModelsSpider
 from db.reader import CardState, FailedAttempt
+from db.writer import REMOVAL_GUARD_MIN
 
 FETCHED_AT = "2026-11-01T06:00:00Z"
 URL = "http://hub.test/api/models?limit=1000"
 
 
-def open_pipeline(db_path, spider_cls=HubModelsSpider, **spider_args) -> SqliteWriterPipeline:
+def open_pipeline(db_path, spider_cls=HubModelsSpider, settings: dict | None = None,
+                  **spider_args) -> SqliteWriterPipeline:
     # No engine runs here, so no card requests: the card path is covered by the integration tests.
-    settings = {"HUBCRAWL_DB": str(db_path), "HF_ENDPOINT": "http://hub.test", "HUBCRAWL_CARDS": False}
+    settings = {"HUBCRAWL_DB": str(db_path), "HF_ENDPOINT": "http://hub.test", "HUBCRAWL_CARDS": False,
+                **(settings or {})}
     crawler = get_crawler(spider_cls, settings)
     crawler.spider = crawler._create_spider(**spider_args)
     pipeline = SqliteWriterPipeline.from_crawler(crawler)
@@ -114,6 +117,25 @@ def test_bad_items_are_counted_and_the_rest_stored(db_path):
     assert set(models(db_path)) == {"a/good"}
     assert pipeline.crawler.stats.get_value("hubcrawl/normalize_problems") == 2
     assert "2 list items could not be normalized" in run_row(db_path)["message"]
+
+
+def test_a_listing_that_lost_a_large_share_fails_unless_the_share_is_allowed(db_path):
+    ids = [f"a/m{n:05d}" for n in range(3 * REMOVAL_GUARD_MIN)]
+    kept = ids[: len(ids) - REMOVAL_GUARD_MIN - 1]
+    first = open_pipeline(db_path)
+    feed(first, page_of(ids))
+    first.spider_closed("finished")
+    cut_short = open_pipeline(db_path)
+    feed(cut_short, page_of(kept))
+    cut_short.spider_closed("finished")
+    run = run_row(db_path)
+    assert run["status"] == "failed" and "HUBCRAWL_MAX_REMOVED_SHARE" in run["message"]
+    assert not any(removed for _, removed in models(db_path).values())
+    allowed = open_pipeline(db_path, settings={"HUBCRAWL_MAX_REMOVED_SHARE": 0.5})
+    feed(allowed, page_of(kept))
+    allowed.spider_closed("finished")
+    assert run_row(db_path)["status"] == "ok"
+    assert sum(1 for _, removed in models(db_path).values() if removed) == REMOVAL_GUARD_MIN + 1
 
 
 def test_full_listing_marks_unseen_models_removed_only_when_ok(db_path):

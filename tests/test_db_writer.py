@@ -12,7 +12,7 @@ import zlib
 import pytest
 
 from db.reader import IN_CHUNK, CardState, card_states, iter_archived_pages, select_in
-from db.writer import BULK_LOAD_INDEXES, Writer
+from db.writer import BULK_LOAD_INDEXES, REMOVAL_GUARD_MIN, Writer
 from ingest.listing import normalize_model
 
 LIST_URL = "https://huggingface.co/api/models?sort=downloads"
@@ -654,3 +654,30 @@ def test_select_in_abandoned_after_its_connection_closed_stays_quiet(tmp_path):
     assert next(rows)[0] in {"a", "b", "c"}
     conn.close()
     rows.close()
+
+
+def test_a_full_listing_cut_short_past_halfway_still_removes_none(writer):
+    """A `Link` header lost late in the listing: fewer unseen than seen, but far more than the hub loses
+    between two crawls. Over REMOVAL_GUARD_MIN models and REMOVAL_GUARD_SHARE of them is refused."""
+    stored = REMOVAL_GUARD_MIN * 3
+    first = start(writer, T0)
+    write(writer, first, [list_item(n) for n in range(stored)], T0)
+    writer.finish_run(first, status="ok", finished_at=T0, counters={}, message=None)
+    second = start(writer, T1)
+    seen = stored - REMOVAL_GUARD_MIN - 1  # more seen than unseen: the first guard lets it pass
+    write(writer, second, [list_item(n) for n in range(seen)], T1)
+    with pytest.raises(ValueError, match=rf"{REMOVAL_GUARD_MIN + 1} models unseen"):
+        writer.mark_unseen_removed(second, T1)
+    assert scalar(writer, "SELECT count(*) FROM models WHERE removed_at IS NOT NULL") == 0
+    # A user who knows the hub really lost that many raises the share (HUBCRAWL_MAX_REMOVED_SHARE).
+    assert writer.mark_unseen_removed(second, T1, max_share=0.5) == REMOVAL_GUARD_MIN + 1
+
+
+def test_a_small_hub_may_lose_a_large_share(writer):
+    """Under REMOVAL_GUARD_MIN models the share guard stays out of the way (test hubs, private mirrors)."""
+    first = start(writer, T0)
+    write(writer, first, [list_item(n) for n in range(10)], T0)
+    writer.finish_run(first, status="ok", finished_at=T0, counters={}, message=None)
+    second = start(writer, T1)
+    write(writer, second, [list_item(n) for n in range(6)], T1)
+    assert writer.mark_unseen_removed(second, T1) == 4

@@ -105,6 +105,10 @@ class SqliteWriterPipeline:
             "HUBCRAWL_CARD_ERROR_RETRY_DAYS", defaults.CARD_ERROR_RETRY_DAYS
         )
         self.card_retry_before = (utc_now() - timedelta(days=retry_days)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        # The share of the hub a full listing may flag as removed in one run (Writer.mark_unseen_removed).
+        self.max_removed_share = crawler.settings.getfloat(
+            "HUBCRAWL_MAX_REMOVED_SHARE", defaults.MAX_REMOVED_SHARE
+        )
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -152,7 +156,8 @@ class SqliteWriterPipeline:
         spider = self.crawler.spider
         if status == "ok" and spider.full_listing:
             try:
-                removed = self.writer.mark_unseen_removed(self.run_id, finished_at)
+                removed = self.writer.mark_unseen_removed(self.run_id, finished_at,
+                                                          max_share=self.max_removed_share)
             except ValueError as implausible:  # a listing cut short: fail the run so nobody publishes it
                 status = "failed"
                 self._record_failure(f"listing incomplete, models not marked removed: {implausible}")
