@@ -30,6 +30,18 @@ def _env_number(name: str, default: float) -> float:
     return number
 
 
+def env_problem() -> str | None:
+    """Why a HUBCRAWL_* number in the environment is unusable now, or None. The module read the
+    environment once, at import; this reads it again (for a command that checks before it starts)."""
+    for name, value in globals().items():
+        if name.startswith("HUBCRAWL_") and isinstance(value, int | float) and not isinstance(value, bool):
+            try:
+                _env_number(name, value)
+            except ValueError as error:
+                return str(error)
+    return None
+
+
 BOT_NAME = "hubcrawl"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"

@@ -36,6 +36,16 @@ class CrawlOutcome:
         return self.stats.get("finish_reason")
 
 
+def settings_problem() -> str | None:
+    """Why the crawl settings cannot load (a malformed HUBCRAWL_* environment variable), or None:
+    checked before a command takes the lock or creates the database."""
+    try:
+        from crawler.settings import env_problem
+    except ValueError as error:  # raised while the module reads the environment at import
+        return str(error)
+    return env_problem()
+
+
 def crawl_settings(db_path: str, *, verbose: bool = False, progress: bool = False, lean: bool = False,
                    overrides: dict[str, Any] | None = None) -> Settings:
     """crawler.settings (whatever the working directory) plus our command-line choices."""

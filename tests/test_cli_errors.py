@@ -181,3 +181,15 @@ def test_an_unknown_model_says_how_to_fetch_it(capsys, db_path, tmp_path, comman
     assert "unknown model" in line and unknown in line
     assert f"hubcrawl recrawl {unknown} --db {db_path}" in line
     assert not (tmp_path / "site").exists()  # a refused build leaves no empty site folder behind
+
+
+@pytest.mark.parametrize("command", ["crawl", "recrawl"])
+def test_a_malformed_setting_is_one_line_before_anything_is_created(capsys, tmp_path, monkeypatch, command):
+    # crawler/settings.py reads HUBCRAWL_* at import: a bad value used to end in a 35-line traceback,
+    # after the database and its lock file were already created.
+    monkeypatch.setenv("HUBCRAWL_MAX_RETRIES", "five")
+    db = tmp_path / "hub.db"
+    status, out, err = run(capsys, *command_argv(command, tmp_path, db))
+    assert status == 2 and out == ""
+    assert "HUBCRAWL_MAX_RETRIES" in assert_one_line(err)
+    assert list(tmp_path.iterdir()) == []

@@ -61,6 +61,11 @@ def run(args: argparse.Namespace) -> int:
     if not Path(db_path).resolve().parent.is_dir():
         print(f"hubcrawl crawl: the directory of {db_path} does not exist", file=sys.stderr)
         return EXIT_USAGE
+    from hubcrawl.runner import settings_problem
+
+    if problem := settings_problem():
+        print(f"hubcrawl crawl: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         lock = CrawlLock.acquire(lock_path_for(db_path))
     except LockHeld as held:
