@@ -552,6 +552,11 @@ def _license(model: dict[str, Any]) -> Fact:
 
 
 _REPO_FILE = re.compile(r"(?:\./)?([\w][\w.\-]*(?:/[\w][\w.\-]*)*)")
+# What a repo file holding license terms is named like: LICENSE, COPYING.txt, USE_POLICY.md. A bare word
+# ("MIT", "apache-2.0", "llama3.1") names a license, not a file.
+_LICENSE_FILE_NAME = re.compile(
+    r"(?i)(?:licen[cs]e|copying|notice)[\w.\-]*|[\w.\-]+\.(?:md|txt|pdf|rst|html?)"
+)
 
 
 def license_url(model_id: str, declared: str | None) -> str | None:
@@ -563,7 +568,8 @@ def license_url(model_id: str, declared: str | None) -> str | None:
     path = match.group(1) if match else ""
     first, _, rest = path.partition("/")
     looks_like_a_host = "." in first and rest  # "www.apache.org/licenses/…": no scheme, not ours
-    if path and ".." not in path and not looks_like_a_host:
+    looks_like_a_file = bool(_LICENSE_FILE_NAME.fullmatch(path.rpartition("/")[2]))
+    if path and ".." not in path and not looks_like_a_host and looks_like_a_file:
         return f"{hub_url(model_id)}/blob/main/{path}"
     return safe_url(declared)
 

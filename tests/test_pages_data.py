@@ -243,6 +243,13 @@ def test_an_eval_whose_own_source_is_not_a_web_link_links_to_the_card(tmp_path, 
         ("../../other/LICENSE", None),  # climbs out of the repo
         ("LICENSE file", None),
         ("www.apache.org/licenses/LICENSE-2.0", None),  # a host without a scheme, not a repo file
+        ("LICENSE", "https://huggingface.co/acme/licensed/blob/main/LICENSE"),
+        ("USE_POLICY.md", "https://huggingface.co/acme/licensed/blob/main/USE_POLICY.md"),
+        # A bare word is a license's name, not a file of the repo: linking it would invent a source.
+        ("MIT", None),
+        ("apache-2.0", None),
+        ("apache.org", None),
+        ("llama3.1", None),
     ],
 )
 def test_a_license_link_to_a_repo_file_points_at_that_file_on_the_hub(tmp_path, declared, expected):
