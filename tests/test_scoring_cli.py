@@ -98,7 +98,7 @@ def test_explain_model_not_scored_yet_exits_1(scored_db):
 def test_score_without_database_fails_clearly(tmp_path):
     missing = tmp_path / "absent.db"
     result = hubcrawl("score", "--db", str(missing))
-    assert result.returncode != 0
+    assert result.returncode == 1  # as explain, compare, pages and reingest answer a missing database
     assert "no database at" in result.stderr
     assert not missing.exists()  # it must not create an empty database
 

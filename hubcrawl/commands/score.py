@@ -21,7 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     if problem := missing_db_problem(args.db):
         print(f"hubcrawl score: {problem}", file=sys.stderr)
-        return 2
+        return 1  # as every command that reads an existing database
     started = time.perf_counter()  # a duration for the summary line, not a timestamp: no wall clock read
     try:
         summary = score_database(args.db, args.config)
