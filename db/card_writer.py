@@ -133,16 +133,51 @@ def _eval_row(r: CardResult, e: EvalRow) -> dict[str, Any]:
 _METRIC_KEY = ("task_type", "dataset_id", "dataset_config", "dataset_split", "metric_type", "value_text")
 
 
+def _rows(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor]
+
+
 def _kept_api_evals(conn: sqlite3.Connection, r: CardResult) -> list[dict[str, Any]]:
-    """Stored evalResults rows to keep: the API dict did not carry `evalResults` (a list item)."""
+    """Stored evalResults rows to keep (with their eval_id): the API dict did not carry `evalResults`
+    (a list item)."""
     if r.api_eval_results_known:
         return []
-    cursor = conn.execute(
+    return _rows(conn.execute(
         "SELECT * FROM eval_results WHERE model_id = ? AND source_kind = 'evalResults' ORDER BY eval_id",
         (r.model_id,),
-    )
-    names = [column[0] for column in cursor.description]
-    return [{k: v for k, v in zip(names, row, strict=True) if k != "eval_id"} for row in cursor]
+    ))
+
+
+def _capabilities_citing(conn: sqlite3.Connection, eval_ids: list[int]) -> list[tuple[dict, list[dict]]]:
+    """The stored capabilities whose evidence cites these eval rows, each with its evidence rows."""
+    if not eval_ids:
+        return []
+    marks = ", ".join("?" * len(eval_ids))
+    capabilities = _rows(conn.execute(
+        "SELECT * FROM capabilities WHERE capability_id IN (SELECT capability_id FROM capability_evidence "
+        f"WHERE eval_id IN ({marks})) ORDER BY capability_id",
+        eval_ids,
+    ))
+    return [
+        (capability, _rows(conn.execute("SELECT * FROM capability_evidence WHERE capability_id = ? "
+                                        "ORDER BY rowid", (capability["capability_id"],))))
+        for capability in capabilities
+    ]
+
+
+def _insert_kept(conn: sqlite3.Connection, evals: list[dict[str, Any]],
+                 capabilities: list[tuple[dict, list[dict]]]) -> None:
+    """Kept eval rows and the capabilities citing them, as stored (their own sha and fetched_at: the
+    commit they were read at), with new ids."""
+    new_ids = {row["eval_id"]: _insert(conn, "eval_results", {k: v for k, v in row.items() if k != "eval_id"})
+               for row in evals}
+    for capability, evidence in capabilities:
+        capability_id = _insert(conn, "capabilities",
+                                {k: v for k, v in capability.items() if k != "capability_id"})
+        for item in evidence:
+            _insert(conn, "capability_evidence",
+                    {**item, "capability_id": capability_id, "eval_id": new_ids.get(item["eval_id"])})
 
 
 def _kept_verified_flags(conn: sqlite3.Connection, r: CardResult) -> dict[tuple, int]:
@@ -236,7 +271,8 @@ def write_card(conn: sqlite3.Connection, result: CardResult) -> None:
     The models row must exist (the crawler writes it first); without it nothing is written.
     Stored `evalResults` rows and the Hub's verified flags survive a result whose API dict did not
     carry `evalResults` / `model-index` (a card refreshed from a list item; only the info endpoint
-    sends them); a flag is kept only for a metric whose value is unchanged.
+    sends them), and so do the capabilities citing those rows; a flag is kept only for a metric whose
+    value is unchanged.
     A result with status 'error' (the README could not be fetched) does not replace a stored 'ok'
     card: the stored card keeps its old `sha`, and the attempt goes to `card_fetch_errors`, from which
     the crawler decides when to ask again (crawler.pipelines.sqlite_writer.card_is_due).
@@ -252,11 +288,11 @@ def write_card(conn: sqlite3.Connection, result: CardResult) -> None:
             return
         conn.execute("DELETE FROM card_fetch_errors WHERE model_id = ?", (result.model_id,))
         kept_evals = _kept_api_evals(conn, result)
+        kept_capabilities = _capabilities_citing(conn, [row["eval_id"] for row in kept_evals])
         flags = _kept_verified_flags(conn, result)
         _delete_card_rows(conn, result.model_id)
         eval_ids = _insert_rows(conn, result, flags)
-        for row in kept_evals:  # with their own sha and fetched_at: the commit they were read at
-            _insert(conn, "eval_results", row)
+        _insert_kept(conn, kept_evals, kept_capabilities)
         _insert_capabilities(conn, result, eval_ids)
         _update_model_params(conn, result, model[0], model[1])
 

@@ -259,6 +259,28 @@ def test_a_card_refresh_without_eval_results_keeps_the_stored_ones(conn) -> None
     assert kept_sha == [(SHA1,)]  # provenance: still the commit they were read at
 
 
+def _eval_capabilities(conn) -> set[tuple]:
+    """(capability name, cited row's source_kind, dataset_id, value): every cited row must exist."""
+    return set(conn.execute(
+        "SELECT k.name, e.source_kind, e.dataset_id, e.value FROM capabilities k "
+        "JOIN capability_evidence ev USING (capability_id) JOIN eval_results e ON e.eval_id = ev.eval_id"
+    ))
+
+
+def test_a_card_refresh_keeps_the_capabilities_of_the_eval_results_it_keeps(conn) -> None:
+    # Each benchmark result is a capability with evidence: a kept row keeps its capability, and the
+    # evidence still cites it.
+    write_card(conn, _result(api=INFO_API))
+    from_info = {row for row in _eval_capabilities(conn) if row[1] == "evalResults"}
+    assert {row[2:] for row in from_info} == {("org/ade", 61.5)}
+    write_card(conn, _result(sha=SHA2, api=LIST_ITEM_API))
+    assert {row for row in _eval_capabilities(conn) if row[1] == "evalResults"} == from_info
+    write_card(conn, _result(sha=SHA2, api=LIST_ITEM_API))  # twice: kept once, not duplicated
+    cited = conn.execute("SELECT count(*) FROM capability_evidence ev JOIN eval_results e "
+                         "ON e.eval_id = ev.eval_id WHERE e.source_kind = 'evalResults'").fetchone()[0]
+    assert cited == 1
+
+
 def test_a_body_with_eval_results_replaces_them(conn) -> None:
     write_card(conn, _result(api=INFO_API))
     write_card(conn, _result(sha=SHA2, api={**INFO_API, "evalResults": []}))
