@@ -46,6 +46,13 @@ def page_of(ids: list[str], url: str = URL) -> ListingPage:
     return ListingPage(url=url, status=200, fetched_at=FETCHED_AT, body=json.dumps(raw).encode())
 
 
+def renamed_info(raw: dict) -> ModelInfo:
+    """The info body a recrawl of "old/name" gets after the Hub's 307 to "new/name"."""
+    return ModelInfo(url="http://hub.test/api/models/new/name", status=200, fetched_at=FETCHED_AT,
+                     body=json.dumps(raw).encode(), raw=raw, requested_id="old/name",
+                     redirected_from=["http://hub.test/api/models/old/name"])
+
+
 def run_row(db_path) -> dict:
     conn = sqlite3.connect(db_path)
     conn.row_factory = sqlite3.Row
@@ -169,9 +176,7 @@ def test_a_slice_never_marks_removals(db_path):
 def test_model_info_after_a_redirect_records_the_alias(db_path):
     pipeline = open_pipeline(db_path, HubModelSpider, model_id="old/name")
     raw = {"_id": "abc", "id": "new/name", "likes": 5, "spaces": ["s/one"]}
-    feed(pipeline, ModelInfo(url="http://hub.test/api/models/new/name", status=200, fetched_at=FETCHED_AT,
-                             body=json.dumps(raw).encode(), raw=raw, requested_id="old/name",
-                             redirected_from=["http://hub.test/api/models/old/name"]))
+    feed(pipeline, renamed_info(raw))
     pipeline.spider_closed("finished")
     conn = sqlite3.connect(db_path)
     aliases = conn.execute("SELECT alias_id, model_id FROM model_aliases").fetchall()
@@ -288,9 +293,7 @@ def test_a_recrawl_that_follows_a_rename_retires_the_old_row(db_path):
     listing.spider_closed("finished")
     recrawl = open_pipeline(db_path, HubModelSpider, model_id="old/name")
     raw = {"_id": "abc", "id": "new/name", "likes": 5, "tags": ["license:mit"]}
-    feed(recrawl, ModelInfo(url="http://hub.test/api/models/new/name", status=200, fetched_at=FETCHED_AT,
-                            body=json.dumps(raw).encode(), raw=raw, requested_id="old/name",
-                            redirected_from=["http://hub.test/api/models/old/name"]))
+    feed(recrawl, renamed_info(raw))
     recrawl.spider_closed("finished")
     stored = models(db_path)
     assert stored["old/name"][1] is not None and stored["new/name"][1] is None

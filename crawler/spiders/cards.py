@@ -27,7 +27,7 @@ from twisted.python.failure import Failure
 from crawler import defaults
 from crawler.endpoint import checked_endpoint
 from crawler.headers import header_text
-from crawler.items import CardFetched
+from crawler.items import CardFetched, FailedPage
 from hubcrawl.clock import utc_now_iso
 
 # Statuses the card callback handles itself (everything else goes to the errback after retries).
@@ -57,6 +57,11 @@ class CardFetchMixin:
     def endpoint(self) -> str:
         """HF_ENDPOINT, checked (crawler.endpoint): ValueError with the reason when it is unusable."""
         return checked_endpoint(self.settings.get("HF_ENDPOINT"))  # type: ignore[attr-defined]
+
+    def unusable_endpoint(self, kind: str, error: ValueError) -> FailedPage:
+        """The run's first item when HF_ENDPOINT cannot be requested: it fails with the reason."""
+        self.crawler.stats.inc_value("hubcrawl/failed_pages")  # type: ignore[attr-defined]
+        return FailedPage(url="", kind=kind, reason=str(error), status=None, fetched_at=utc_now_iso())
 
     def card_url(self, model_id: str, sha: str | None) -> str:
         endpoint = self.endpoint

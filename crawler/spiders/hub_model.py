@@ -77,9 +77,7 @@ class HubModelSpider(CardFetchMixin, scrapy.Spider):
         try:
             url = self.model_url()
         except ValueError as unusable:  # HF_ENDPOINT: the run fails with the reason, no traceback
-            self.crawler.stats.inc_value("hubcrawl/failed_pages")
-            yield FailedPage(url="", kind="model_info", reason=str(unusable), status=None,
-                             fetched_at=utc_now_iso())
+            yield self.unusable_endpoint("model_info", unusable)
             return
         yield scrapy.Request(url, callback=self.parse, errback=self.request_failed,
                              meta={"handle_httpstatus_list": list(GONE_STATUSES)}, dont_filter=True)

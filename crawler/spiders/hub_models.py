@@ -106,9 +106,7 @@ class HubModelsSpider(CardFetchMixin, scrapy.Spider):
         try:
             url = self.first_page_url()
         except ValueError as unusable:  # HF_ENDPOINT: the run fails with the reason, no traceback
-            self.crawler.stats.inc_value("hubcrawl/failed_pages")
-            yield FailedPage(url="", kind="listing", reason=str(unusable), status=None,
-                             fetched_at=utc_now_iso())
+            yield self.unusable_endpoint("listing", unusable)
             return
         yield self.page_request(url)
 
