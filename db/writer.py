@@ -157,6 +157,7 @@ class _PageWrites:
 REMOVAL_GUARD_MIN = 1000
 REMOVAL_GUARD_SHARE = 0.05
 
+
 class Writer:
     """Owns one sqlite3 connection (`self.conn`) to a migrated database in WAL mode."""
 
