@@ -18,6 +18,7 @@ import zlib
 from typing import Any
 
 from ingest.cards import CardResult, EvalRow, Evidence
+from ingest.cards.capabilities import INFO_ENDPOINT_FIELDS
 
 # params_source values a card may replace; API-derived counts ('safetensors.total', 'gguf.total') win.
 CARD_PARAM_SOURCES = ("card_text", "model_name")
@@ -149,16 +150,10 @@ def _kept_api_evals(conn: sqlite3.Connection, r: CardResult) -> list[dict[str, A
     ))
 
 
-def _capabilities_citing(conn: sqlite3.Connection, eval_ids: list[int]) -> list[tuple[dict, list[dict]]]:
-    """The stored capabilities whose evidence cites these eval rows, each with its evidence rows."""
-    if not eval_ids:
-        return []
-    marks = ", ".join("?" * len(eval_ids))
+def _stored_capabilities(conn: sqlite3.Connection, model_id: str) -> list[tuple[dict, list[dict]]]:
+    """The model's stored capabilities, each with its evidence rows."""
     capabilities = _rows(conn.execute(
-        "SELECT * FROM capabilities WHERE capability_id IN (SELECT capability_id FROM capability_evidence "
-        f"WHERE eval_id IN ({marks})) ORDER BY capability_id",
-        eval_ids,
-    ))
+        "SELECT * FROM capabilities WHERE model_id = ? ORDER BY capability_id", (model_id,)))
     return [
         (capability, _rows(conn.execute("SELECT * FROM capability_evidence WHERE capability_id = ? "
                                         "ORDER BY rowid", (capability["capability_id"],))))
@@ -166,10 +161,26 @@ def _capabilities_citing(conn: sqlite3.Connection, eval_ids: list[int]) -> list[
     ]
 
 
+def _kept_capabilities(conn: sqlite3.Connection, r: CardResult,
+                       kept_eval_ids: list[int]) -> list[tuple[dict, list[dict]]]:
+    """Stored capabilities the new result cannot rebuild: those citing kept eval rows, and those resting
+    only on info-endpoint fields its API dict did not carry (unless it has one of the same name)."""
+    unknown = set(INFO_ENDPOINT_FIELDS) - r.api_info_fields_known
+    rebuilt = {capability.name for capability in r.capabilities}
+
+    def keep(capability: dict, evidence: list[dict]) -> bool:
+        if any(item["eval_id"] in kept_eval_ids for item in evidence):
+            return True
+        roots = {(item["field"] or "").split(".")[0] for item in evidence}
+        return capability["name"] not in rebuilt and bool(evidence) and roots <= unknown
+
+    return [(c, e) for c, e in _stored_capabilities(conn, r.model_id) if keep(c, e)]
+
+
 def _insert_kept(conn: sqlite3.Connection, evals: list[dict[str, Any]],
                  capabilities: list[tuple[dict, list[dict]]]) -> None:
-    """Kept eval rows and the capabilities citing them, as stored (their own sha and fetched_at: the
-    commit they were read at), with new ids."""
+    """Kept eval rows and capabilities, as stored (their own sha and fetched_at: the commit they were
+    read at), with new ids; evidence citing a kept eval row cites its new id."""
     new_ids = {row["eval_id"]: _insert(conn, "eval_results", {k: v for k, v in row.items() if k != "eval_id"})
                for row in evals}
     for capability, evidence in capabilities:
@@ -271,8 +282,8 @@ def write_card(conn: sqlite3.Connection, result: CardResult) -> None:
     The models row must exist (the crawler writes it first); without it nothing is written.
     Stored `evalResults` rows and the Hub's verified flags survive a result whose API dict did not
     carry `evalResults` / `model-index` (a card refreshed from a list item; only the info endpoint
-    sends them), and so do the capabilities citing those rows; a flag is kept only for a metric whose
-    value is unchanged.
+    sends them), and so do the capabilities citing those rows and those resting only on fields of the
+    info endpoint; a flag is kept only for a metric whose value is unchanged.
     A result with status 'error' (the README could not be fetched) does not replace a stored 'ok'
     card: the stored card keeps its old `sha`, and the attempt goes to `card_fetch_errors`, from which
     the crawler decides when to ask again (crawler.pipelines.sqlite_writer.card_is_due).
@@ -288,7 +299,7 @@ def write_card(conn: sqlite3.Connection, result: CardResult) -> None:
             return
         conn.execute("DELETE FROM card_fetch_errors WHERE model_id = ?", (result.model_id,))
         kept_evals = _kept_api_evals(conn, result)
-        kept_capabilities = _capabilities_citing(conn, [row["eval_id"] for row in kept_evals])
+        kept_capabilities = _kept_capabilities(conn, result, [row["eval_id"] for row in kept_evals])
         flags = _kept_verified_flags(conn, result)
         _delete_card_rows(conn, result.model_id)
         eval_ids = _insert_rows(conn, result, flags)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from crawler.pipelines.sqlite_writer import card_api_from_info
 from db.card_writer import mark_card_not_modified, write_card
 from db.connection import connect
 from ingest.cards import CardResult, build_card_result
@@ -50,7 +51,8 @@ ORDER BY c.capability_id, e.rowid
 """
 
 
-def _result(text: str = CARD, *, sha: str = SHA1, api: dict | None = None, status: str = "ok") -> CardResult:
+def _result(text: str = CARD, *, sha: str = SHA1, api: dict | None = None, status: str = "ok",
+            children: dict[str, int] | None = None) -> CardResult:
     return build_card_result(
         MODEL,
         status=status,
@@ -61,7 +63,7 @@ def _result(text: str = CARD, *, sha: str = SHA1, api: dict | None = None, statu
         source_url=CARD_URL,
         fetched_at="2026-11-01T06:00:00Z",
         api=api,
-        children={"adapter": 2},
+        children={"adapter": 2} if children is None else children,
     )
 
 
@@ -300,3 +302,35 @@ def test_a_changed_value_does_not_inherit_a_verified_flag(conn) -> None:
     write_card(conn, _result(CARD.replace("value: 57.7", "value: 60.1"), sha=SHA2, api=LIST_ITEM_API))
     rows = {row[2:] for row in _eval_rows(conn) if row[0] == "model-index"}
     assert rows == {("mean_iou", 60.1, None), ("pixel_acc", 85.1, None)}
+
+
+# Capabilities whose only evidence is a field of the info endpoint (model tree, providers, transformersInfo):
+# a list item carries none of those fields, so a listing's card refresh must not drop them.
+INFO_ONLY_API = {
+    "inferenceProviderMapping": {"acme-cloud": {"status": "live", "providerId": "x"}},
+    "childrenModelCount": {"adapter": 2},
+}
+
+
+def _capability_names(conn) -> set[str]:
+    return {row[0] for row in conn.execute("SELECT name FROM capabilities")}
+
+
+def test_a_listing_refresh_keeps_capabilities_only_the_info_endpoint_can_show(conn) -> None:
+    write_card(conn, _result(api=card_api_from_info(INFO_ONLY_API), children={"adapter": 2}))
+    from_info = _capability_names(conn) & {"inference providers", "has adapters"}
+    assert from_info == {"inference providers", "has adapters"}
+    listing = build_card_result(MODEL, status="ok", body=CARD.encode(), http_status=200, etag=None, sha=SHA2,
+                                source_url=CARD_URL, fetched_at="2026-11-02T06:00:00Z", api=LIST_ITEM_API)
+    write_card(conn, listing)
+    assert from_info <= _capability_names(conn)
+    kept = conn.execute("SELECT DISTINCT sha FROM capabilities WHERE name IN "
+                        "('inference providers', 'has adapters')").fetchall()
+    assert kept == [(SHA1,)]  # provenance: the commit and time they were read at
+
+
+def test_a_recrawl_without_those_fields_drops_them(conn) -> None:
+    write_card(conn, _result(api=card_api_from_info(INFO_ONLY_API), children={"adapter": 2}))
+    # The Hub omits an expanded field with no value: the info body now says there are none.
+    write_card(conn, _result(sha=SHA2, api=card_api_from_info({}), children={}))
+    assert not _capability_names(conn) & {"inference providers", "has adapters"}

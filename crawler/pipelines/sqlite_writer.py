@@ -39,6 +39,7 @@ from scrapy import signals
 from crawler import defaults
 from crawler.items import CardFetched, FailedPage, ListingPage, ModelGone, ModelInfo
 from hubcrawl.clock import utc_now, utc_now_iso
+from ingest.cards.capabilities import INFO_ENDPOINT_FIELDS
 
 if TYPE_CHECKING:
     from db.reader import CardState
@@ -377,8 +378,9 @@ class SqliteWriterPipeline:
 def card_api_from_info(raw: dict) -> dict:
     """The info body as the card builder should read it. The recrawl asks for `evalResults` and
     `model-index`, and the Hub omits an expanded field that has no value: absent here means "none"
-    (the stored rows go), unlike a list item, which never carries them (the stored rows stay)."""
-    return {"evalResults": [], "model-index": None, **raw}
+    (the stored rows go), unlike a list item, which never carries them (the stored rows stay). The same
+    holds for the fields only the info endpoint sends (INFO_ENDPOINT_FIELDS)."""
+    return {"evalResults": [], "model-index": None, **dict.fromkeys(INFO_ENDPOINT_FIELDS), **raw}
 
 
 def card_is_due(state: CardState | None, sha: str | None, retry_before: str) -> bool:

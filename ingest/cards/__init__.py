@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from ingest.cards.capabilities import build_capabilities
+from ingest.cards.capabilities import INFO_ENDPOINT_FIELDS, build_capabilities
 from ingest.cards.decode import MAX_CARD_BYTES, decode_body
 from ingest.cards.evals import (
     EVAL_RESULTS,
@@ -210,6 +210,7 @@ def _build(
         capabilities=capabilities,
         api_eval_results_known=EVAL_RESULTS in api,
         api_model_index_known=MODEL_INDEX in api,
+        api_info_fields_known=frozenset(field for field in INFO_ENDPOINT_FIELDS if field in api),
     )
 
 

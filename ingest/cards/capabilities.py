@@ -272,6 +272,12 @@ def _runtime_capabilities(
     return capabilities
 
 
+# API fields only the model info endpoint sends (a list item never carries them): capabilities whose
+# whole evidence is among these can only be rebuilt from an info body (hubcrawl recrawl).
+INFO_ENDPOINT_FIELDS = ("transformersInfo", "widgetData", "siblings", "inferenceProviderMapping",
+                        "childrenModelCount")
+
+
 def _provider_names(mapping: Any) -> list[str]:
     """Live providers from inferenceProviderMapping: a dict in info responses, a list in listings."""
     if isinstance(mapping, dict):

@@ -134,3 +134,6 @@ class CardResult:
     # stored evalResults rows and the Hub's verified flags instead of erasing them.
     api_eval_results_known: bool = False
     api_model_index_known: bool = False
+    # Which INFO_ENDPOINT_FIELDS (ingest.cards.capabilities) the API dict carried, even empty: the stored
+    # capabilities resting only on the others are kept (a card refreshed from a list item).
+    api_info_fields_known: frozenset[str] = frozenset()
