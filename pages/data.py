@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from pages.format import hub_url, is_missing, round_score, safe_url, spaces_capped
+from pages.format import format_date, hub_url, is_missing, round_score, safe_url, spaces_capped
 from scoring.breakdown import load_breakdown
 
 DIMENSIONS = ("adoption", "quality", "ecosystem", "momentum")
@@ -183,6 +183,23 @@ class ModelView:
     def spaces_capped(self) -> bool:
         """The Spaces count reached the Hub's list limit, so it is a floor (see pages.format)."""
         return spaces_capped(self.spaces.value)
+
+    @property
+    def scores_outdated(self) -> bool:
+        """Fetched again after its scores were computed (a recrawl without `hubcrawl score`): the table's
+        figures are then newer than the scores and their breakdown."""
+        computed = self.scores["overall"].fetched_at
+        return (not self.scores["overall"].is_missing and computed is not None
+                and self.fetched_at is not None and self.fetched_at > computed)
+
+    @property
+    def scores_outdated_note(self) -> str | None:
+        if not self.scores_outdated:
+            return None
+        computed = format_date(self.scores["overall"].fetched_at)
+        return (f"{self.model_id} was fetched again on {format_date(self.fetched_at)}, after its scores were "
+                f"computed ({computed}): its scores and their breakdown describe the earlier figures. "
+                "Run hubcrawl score to bring them up to date.")
 
 
 @dataclass(frozen=True)

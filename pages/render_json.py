@@ -85,6 +85,7 @@ def model_json(model: ModelView) -> dict[str, Any]:
         params_source=None if model.params.is_missing else model.params.source,
         space_ids=model.space_ids,
         spaces_capped=model.spaces_capped,  # `spaces` is then a floor: the Hub lists at most 100
+        scores_outdated=model.scores_outdated,  # fetched again since scoring: scores describe older figures
         capabilities=[asdict(c) for c in model.capabilities],
         evals=[asdict(e) for e in model.evals],
         base_models=[{"parent_id": p, "relation": r} for p, r in model.base_models],

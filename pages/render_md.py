@@ -164,6 +164,8 @@ def render_compare_md(page: ComparePage) -> str:
                 "its figures are the last ones seen.",
                 "",
             ]
+    lines += [line for m in page.models if m.scores_outdated_note
+              for line in (f"> {md_escape(m.scores_outdated_note)}", "")]
     lines += [f"**Verdict:** {md_escape(page.verdict.text)}", ""]
     lines += md_table(["", a.model_id, b.model_id], page.rows)
     lines += ["", "Scores are 0–100 with one decimal; the verdict compares exactly these shown values.", ""]
@@ -183,6 +185,8 @@ def render_model_md(page: ModelPage) -> str:
     )
     if m.removed_at:
         lines.append(f"Removed from the Hub on {format_date(m.removed_at)}.")
+    if m.scores_outdated_note:
+        lines.append(md_escape(m.scores_outdated_note))
     lines.append("")
     lines += md_table(["", m.model_id], page.rows)
     lines += ["", *sources_md([m]), ""]

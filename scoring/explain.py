@@ -28,13 +28,13 @@ def load_score(conn: sqlite3.Connection, model_id: str) -> dict[str, Any] | None
     """The scores row of a model plus its task, the breakdown expanded into the contract shape (the
     stored row keeps it compact, see scoring/breakdown.py); None when it was not scored."""
     row = conn.execute(
-        f"SELECT {', '.join('s.' + c for c in _SCORE_COLUMNS)}, m.pipeline_tag "
+        f"SELECT {', '.join('s.' + c for c in _SCORE_COLUMNS)}, m.pipeline_tag, m.fetched_at "
         "FROM scores s JOIN models m ON m.model_id = s.model_id WHERE s.model_id = ?",
         (model_id,),
     ).fetchone()
     if row is None:
         return None
-    record = dict(zip((*_SCORE_COLUMNS, "task"), row, strict=True))
+    record = dict(zip((*_SCORE_COLUMNS, "task", "model_fetched_at"), row, strict=True))
     record["breakdown"] = load_breakdown(conn, model_id)
     return record
 
@@ -128,7 +128,18 @@ def _header(record: dict[str, Any]) -> list[str]:
         + (f"{format_score(record['percentile_task'])} within task {task}" if task
            else f"{MISSING} within task (the model has no pipeline_tag)"),
         "                (percent of models scoring at or below this one)",
+        *_outdated_note(record),
     ]
+
+
+def _outdated_note(record: dict[str, Any]) -> list[str]:
+    """A recrawl since scoring: the breakdown below describes the figures before it (as pages say)."""
+    fetched, computed = record.get("model_fetched_at"), record["computed_at"]
+    if not fetched or not computed or fetched <= computed:
+        return []
+    return [f"note            {record['model_id']} was fetched again on {fetched[:10]}, after its scores "
+            f"were computed ({computed[:10]}): the figures below are the earlier ones. Run hubcrawl score "
+            "to bring them up to date."]
 
 
 def _render_scores_only(record: dict[str, Any]) -> str:

@@ -325,6 +325,20 @@ def test_removed_model_is_flagged_on_compare_pages(conn):
     assert json.loads(rendered["json"])["models"][1]["removed_at"] == "2026-10-20T00:00:00Z"
 
 
+def test_a_model_fetched_again_after_scoring_says_its_scores_are_older(conn):
+    # `hubcrawl recrawl X` without `hubcrawl score`: the table's figures are newer than X's scores and
+    # breakdown. Each number keeps its own date; the page must say the two disagree, and why.
+    conn.execute("UPDATE models SET fetched_at = '2026-11-03T09:00:00Z' WHERE model_id = ?", (BRAVO,))
+    rendered = compare_outputs(conn, ALPHA, BRAVO)
+    note = f"{BRAVO} was fetched again on 2026-11-03, after its scores were computed"
+    assert note in " ".join(BeautifulSoup(rendered["html"], "html.parser").get_text().split())
+    assert note in rendered["md"] and "hubcrawl score" in rendered["md"]
+    alpha, bravo = json.loads(rendered["json"])["models"]
+    assert (alpha["scores_outdated"], bravo["scores_outdated"]) == (False, True)
+    assert note in model_outputs(conn, BRAVO)["md"]
+    assert "fetched again" not in model_outputs(conn, ALPHA)["md"]
+
+
 def test_placeholder_strings_from_cards_render_as_missing(db_path):
     db = new_db(db_path)
     add_model(db, "odd/model")

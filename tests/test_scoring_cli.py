@@ -81,6 +81,19 @@ def test_explain_takes_the_ids_compare_takes(scored_db, spelling):
     assert json.loads(result.stdout)["model_id"] == "meta-llama/Llama-3.1-8B-Instruct"
 
 
+def test_explain_says_when_the_model_was_fetched_again_after_scoring(scored_db):
+    # `hubcrawl recrawl` without `hubcrawl score`: the breakdown's raw values are the older figures.
+    model = "meta-llama/Llama-3.1-8B-Instruct"
+    fresh = hubcrawl("explain", model, "--db", str(scored_db)).stdout
+    db = f.new_db(scored_db)
+    db.conn.execute("UPDATE models SET fetched_at = '2026-11-03T09:00:00Z' WHERE model_id = ?", (model,))
+    db.conn.commit()
+    refetched = hubcrawl("explain", model, "--db", str(scored_db)).stdout
+    assert "fetched again" not in fresh
+    assert f"{model} was fetched again on 2026-11-03, after its scores were computed" in refetched
+    assert "hubcrawl score" in refetched
+
+
 def test_explain_unknown_model_exits_1(scored_db):
     result = hubcrawl("explain", "nobody/nothing", "--db", str(scored_db))
     assert result.returncode == 1
