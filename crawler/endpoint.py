@@ -18,22 +18,26 @@ def checked_endpoint(value: str | None) -> str:
     The message never repeats the value: it goes to stderr, the log and `crawl_runs.message`, and what
     was typed may be a secret (a password in the URL, a token pasted into the wrong variable)."""
     text = (value or "").strip().rstrip("/")
-    parts = urlsplit(text)
     if "@" in text:
         raise ValueError("HF_ENDPOINT must not carry credentials (user:password@); set HF_TOKEN instead")
-    if problem := _problem(text, parts.scheme, parts.hostname, parts.query or parts.fragment):
+    if problem := _problem(text):
         raise ValueError(f"HF_ENDPOINT must be an http(s) URL such as {EXAMPLE}: {problem} "
                          "(the value is not repeated here, in case it holds a secret)")
     return text
 
 
-def _problem(text: str, scheme: str, hostname: str | None, query_or_fragment: str) -> str | None:
+def _problem(text: str) -> str | None:
     if not text:
         return "it is empty"
-    if scheme not in ("http", "https"):
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 -- raises ValueError for a port that is not a number
+    except ValueError:
+        return "it cannot be read as a URL (a bracket or a port that is not a number)"
+    if parts.scheme not in ("http", "https"):
         return "it does not start with http:// or https://"
-    if not hostname:
+    if not parts.hostname:
         return "it names no host"
-    if query_or_fragment:
+    if parts.query or parts.fragment:
         return "it carries a query or fragment (?… or #…)"
     return None

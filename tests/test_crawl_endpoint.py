@@ -48,6 +48,8 @@ def test_credentials_in_the_endpoint_are_refused_without_repeating_them():
     "https://huggingface.co?token=s3cretpw",
     "https://huggingface.co#s3cretpw",
     "hf_s3cretpw",  # a token pasted into the wrong variable
+    "https://huggingface.co:s3cretpw",  # not a port: Scrapy's own error would print the value
+    "http://[s3cretpw",  # urlsplit itself refuses it
 ])
 def test_a_refused_endpoint_is_never_repeated(value):
     # The reason goes to stderr, the log and crawl_runs.message: whatever was typed may be a secret.
