@@ -15,9 +15,13 @@ import os
 from crawler import defaults
 from db.connection import DEFAULT_DB_PATH
 
+# The knobs read from the environment, with their upper bound (None: any number of 0 or more).
+_env_knobs: dict[str, float | None] = {}
 
-def _env_number(name: str, default: float) -> float:
+
+def _env_number(name: str, default: float, at_most: float | None = None) -> float:
     """Retry and size knobs can come from the environment: tests and cron wrappers tune them per run."""
+    _env_knobs[name] = at_most
     value = (os.environ.get(name) or "").strip()
     if not value:
         return default
@@ -25,20 +29,22 @@ def _env_number(name: str, default: float) -> float:
         number = float(value)
     except ValueError:
         number = math.nan
-    if not math.isfinite(number) or number < 0:  # name the variable: the bare float() error does not
+    # Name the variable: the bare float() error does not.
+    if at_most is not None and not 0 <= number <= at_most:
+        raise ValueError(f"{name} must be a number from 0 to {at_most:g}, got {value!r}")
+    if not math.isfinite(number) or number < 0:
         raise ValueError(f"{name} must be a number (0 or more), got {value!r}")
     return number
 
 
 def env_problem() -> str | None:
-    """Why a HUBCRAWL_* number in the environment is unusable now, or None. The module read the
+    """Why a HUBCRAWL_* knob in the environment is unusable now, or None. The module read the
     environment once, at import; this reads it again (for a command that checks before it starts)."""
-    for name, value in globals().items():
-        if name.startswith("HUBCRAWL_") and isinstance(value, int | float) and not isinstance(value, bool):
-            try:
-                _env_number(name, value)
-            except ValueError as error:
-                return str(error)
+    for name, at_most in _env_knobs.items():
+        try:
+            _env_number(name, 0.0, at_most)
+        except ValueError as error:
+            return str(error)
     return None
 
 
@@ -77,7 +83,7 @@ HUBCRAWL_CARD_MAXSIZE = int(_env_number("HUBCRAWL_CARD_MAXSIZE", defaults.CARD_M
 HUBCRAWL_CARD_ERROR_RETRY_DAYS = _env_number("HUBCRAWL_CARD_ERROR_RETRY_DAYS", defaults.CARD_ERROR_RETRY_DAYS)
 # A full listing that would flag more than this share of the hub as removed (and over 1,000 models) is
 # refused and fails: more likely a listing cut short than a real loss. Raise it when the hub truly lost them.
-HUBCRAWL_MAX_REMOVED_SHARE = _env_number("HUBCRAWL_MAX_REMOVED_SHARE", defaults.MAX_REMOVED_SHARE)
+HUBCRAWL_MAX_REMOVED_SHARE = _env_number("HUBCRAWL_MAX_REMOVED_SHARE", defaults.MAX_REMOVED_SHARE, at_most=1)
 # Card requests in flight before the listing waits for them (each holds its list item in memory).
 HUBCRAWL_CARD_BACKLOG = defaults.CARD_BACKLOG
 

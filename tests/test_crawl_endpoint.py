@@ -78,3 +78,21 @@ def test_a_knob_that_is_not_a_number_is_named_in_the_error(monkeypatch):
     assert _env_number("HUBCRAWL_MAX_RETRIES", 5) == 3
     monkeypatch.setenv("HUBCRAWL_MAX_RETRIES", "")
     assert _env_number("HUBCRAWL_MAX_RETRIES", 5) == 5
+
+
+def test_only_the_knobs_read_from_the_environment_are_checked(monkeypatch):
+    from crawler.settings import env_problem
+
+    monkeypatch.setenv("HUBCRAWL_PAGE_SIZE", "abc")  # a constant of crawler/settings.py, never read from env
+    assert env_problem() is None
+    monkeypatch.setenv("HUBCRAWL_BACKOFF_MAX", "soon")
+    assert "HUBCRAWL_BACKOFF_MAX" in env_problem()
+
+
+@pytest.mark.parametrize("value", ["5", "-0.1", "1.5"])
+def test_the_removal_share_is_a_fraction(monkeypatch, value):
+    # "5" meant as 5% would switch the guard off without a word.
+    from crawler.settings import env_problem
+
+    monkeypatch.setenv("HUBCRAWL_MAX_REMOVED_SHARE", value)
+    assert "HUBCRAWL_MAX_REMOVED_SHARE must be a number from 0 to 1" in env_problem()
