@@ -282,8 +282,22 @@ def resolve_model_id(conn: sqlite3.Connection, text: str) -> str:
         for candidate in candidates:
             row = conn.execute(sql, (candidate,)).fetchone()
             if row:
-                return row[0]
+                return _follow_renames(conn, row[0])
     raise UnknownModelError(text, suggest_model_ids(conn, candidates[-1]))
+
+
+def _follow_renames(conn: sqlite3.Connection, model_id: str) -> str:
+    """From an id that is not a live model, along the aliases (a model renamed twice) to the live one;
+    the last id reached when the chain ends elsewhere (or loops)."""
+    seen = {model_id}
+    while not conn.execute("SELECT 1 FROM models WHERE model_id = ? AND removed_at IS NULL",
+                           (model_id,)).fetchone():
+        row = conn.execute("SELECT model_id FROM model_aliases WHERE alias_id = ?", (model_id,)).fetchone()
+        if row is None or row[0] in seen:
+            break
+        model_id = row[0]
+        seen.add(model_id)
+    return model_id
 
 
 def suggest_model_ids(conn: sqlite3.Connection, text: str, limit: int = 3) -> list[str]:

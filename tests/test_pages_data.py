@@ -120,6 +120,21 @@ def test_a_renamed_models_old_row_yields_to_its_alias(conn):
     assert resolve_model_id(conn, "ACME--Old-Alpha") == ALPHA
 
 
+def test_a_model_renamed_twice_resolves_from_its_first_id_to_the_live_one(conn):
+    for old_id in ("acme/first-name", "acme/second-name"):
+        conn.execute("INSERT INTO models (model_id, fetched_at, first_seen, last_seen, removed_at) "
+                     "VALUES (?, ?, ?, ?, ?)", (old_id, *(FETCHED_AT,) * 4))
+    conn.execute("INSERT INTO model_aliases VALUES ('acme/first-name', 'acme/second-name', ?)", (FETCHED_AT,))
+    conn.execute("INSERT INTO model_aliases VALUES ('acme/second-name', ?, ?)", (ALPHA, FETCHED_AT))
+    assert resolve_model_id(conn, "acme/first-name") == ALPHA
+
+
+def test_an_alias_loop_ends(conn):
+    conn.execute("INSERT INTO model_aliases VALUES ('acme/x', 'acme/y', ?)", (FETCHED_AT,))
+    conn.execute("INSERT INTO model_aliases VALUES ('acme/y', 'acme/x', ?)", (FETCHED_AT,))
+    assert resolve_model_id(conn, "acme/x") in {"acme/x", "acme/y"}
+
+
 def test_a_removed_model_without_alias_still_resolves_to_itself(conn):
     conn.execute("INSERT INTO models (model_id, fetched_at, first_seen, last_seen, removed_at) "
                  "VALUES ('acme/gone', ?, ?, ?, ?)", (FETCHED_AT,) * 4)
