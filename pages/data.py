@@ -583,10 +583,11 @@ def _license(model: dict[str, Any]) -> Fact:
 
 
 _REPO_FILE = re.compile(r"(?:\./)?([\w][\w.\-]*(?:/[\w][\w.\-]*)*)")
-# What a repo file holding license terms is named like: LICENSE, COPYING.txt, USE_POLICY.md. A bare word
-# ("MIT", "apache-2.0", "llama3.1") names a license, not a file.
+# What a repo file holding license terms is named like: LICENSE, MODEL_LICENSE, COPYING, NOTICE (upper case,
+# by convention), or any document file (license.txt, USE_POLICY.md). A bare word ("MIT", "apache-2.0",
+# "llama3.1", "licensed") names a license, not a file.
 _LICENSE_FILE_NAME = re.compile(
-    r"(?i)(?:licen[cs]e|copying|notice)[\w.\-]*|[\w.\-]+\.(?:md|txt|pdf|rst|html?)"
+    r"[\w.\-]*(?:LICEN[CS]E|COPYING|NOTICE)[\w.\-]*|[\w.\-]+\.(?i:md|txt|pdf|rst|html?)"
 )
 
 

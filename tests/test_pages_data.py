@@ -265,6 +265,10 @@ def test_an_eval_whose_own_source_is_not_a_web_link_links_to_the_card(tmp_path, 
         ("apache-2.0", None),
         ("apache.org", None),
         ("llama3.1", None),
+        ("licensed", None),
+        ("Notice", None),
+        ("MODEL_LICENSE", "https://huggingface.co/acme/licensed/blob/main/MODEL_LICENSE"),  # as in THUDM repos
+        ("license.txt", "https://huggingface.co/acme/licensed/blob/main/license.txt"),
     ],
 )
 def test_a_license_link_to_a_repo_file_points_at_that_file_on_the_hub(tmp_path, declared, expected):
