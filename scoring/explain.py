@@ -35,6 +35,9 @@ def load_score(conn: sqlite3.Connection, model_id: str) -> dict[str, Any] | None
     if row is None:
         return None
     record = dict(zip((*_SCORE_COLUMNS, "task", "model_fetched_at"), row, strict=True))
+    # Fetched again since scoring (a recrawl without `hubcrawl score`): the breakdown's figures are older.
+    record["scores_outdated"] = bool(record["model_fetched_at"] and record["computed_at"]
+                                     and record["model_fetched_at"] > record["computed_at"])
     record["breakdown"] = load_breakdown(conn, model_id)
     return record
 
@@ -134,9 +137,9 @@ def _header(record: dict[str, Any]) -> list[str]:
 
 def _outdated_note(record: dict[str, Any]) -> list[str]:
     """A recrawl since scoring: the breakdown below describes the figures before it (as pages say)."""
-    fetched, computed = record.get("model_fetched_at"), record["computed_at"]
-    if not fetched or not computed or fetched <= computed:
+    if not record.get("scores_outdated"):
         return []
+    fetched, computed = record["model_fetched_at"], record["computed_at"]
     return [f"note            {record['model_id']} was fetched again on {fetched[:10]}, after its scores "
             f"were computed ({computed[:10]}): the figures below are the earlier ones. Run hubcrawl score "
             "to bring them up to date."]

@@ -92,6 +92,8 @@ def test_explain_says_when_the_model_was_fetched_again_after_scoring(scored_db):
     assert "fetched again" not in fresh
     assert f"{model} was fetched again on 2026-11-03, after its scores were computed" in refetched
     assert "hubcrawl score" in refetched
+    as_json = json.loads(hubcrawl("explain", model, "--db", str(scored_db), "--json").stdout)
+    assert (as_json["scores_outdated"], as_json["model_fetched_at"]) == (True, "2026-11-03T09:00:00Z")
 
 
 def test_explain_unknown_model_exits_1(scored_db):
