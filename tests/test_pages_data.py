@@ -267,7 +267,8 @@ def test_an_eval_whose_own_source_is_not_a_web_link_links_to_the_card(tmp_path, 
         ("llama3.1", None),
         ("licensed", None),
         ("Notice", None),
-        ("MODEL_LICENSE", "https://huggingface.co/acme/licensed/blob/main/MODEL_LICENSE"),  # as in THUDM repos
+        # as in THUDM's repos
+        ("MODEL_LICENSE", "https://huggingface.co/acme/licensed/blob/main/MODEL_LICENSE"),
         ("license.txt", "https://huggingface.co/acme/licensed/blob/main/license.txt"),
     ],
 )
