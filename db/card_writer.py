@@ -151,14 +151,16 @@ def _kept_api_evals(conn: sqlite3.Connection, r: CardResult) -> list[dict[str, A
 
 
 def _stored_capabilities(conn: sqlite3.Connection, model_id: str) -> list[tuple[dict, list[dict]]]:
-    """The model's stored capabilities, each with its evidence rows."""
+    """The model's stored capabilities, each with its evidence rows (two queries, not one per capability)."""
     capabilities = _rows(conn.execute(
         "SELECT * FROM capabilities WHERE model_id = ? ORDER BY capability_id", (model_id,)))
-    return [
-        (capability, _rows(conn.execute("SELECT * FROM capability_evidence WHERE capability_id = ? "
-                                        "ORDER BY rowid", (capability["capability_id"],))))
-        for capability in capabilities
-    ]
+    evidence: dict[int, list[dict]] = {}
+    for row in _rows(conn.execute(
+        "SELECT e.* FROM capability_evidence e JOIN capabilities c USING (capability_id) "
+        "WHERE c.model_id = ? ORDER BY e.rowid", (model_id,),
+    )):
+        evidence.setdefault(row["capability_id"], []).append(row)
+    return [(capability, evidence.get(capability["capability_id"], [])) for capability in capabilities]
 
 
 def _kept_capabilities(conn: sqlite3.Connection, r: CardResult,

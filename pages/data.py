@@ -16,7 +16,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from pages.format import format_date, hub_url, is_missing, round_score, safe_url, spaces_capped
+from pages.format import (
+    hub_url,
+    is_missing,
+    outdated_scores_note,
+    round_score,
+    safe_url,
+    spaces_capped,
+)
 from scoring.breakdown import load_breakdown
 
 DIMENSIONS = ("adoption", "quality", "ecosystem", "momentum")
@@ -185,21 +192,15 @@ class ModelView:
         return spaces_capped(self.spaces.value)
 
     @property
-    def scores_outdated(self) -> bool:
-        """Fetched again after its scores were computed (a recrawl without `hubcrawl score`): the table's
-        figures are then newer than the scores and their breakdown."""
-        computed = self.scores["overall"].fetched_at
-        return (not self.scores["overall"].is_missing and computed is not None
-                and self.fetched_at is not None and self.fetched_at > computed)
+    def scores_outdated_note(self) -> str | None:
+        """Set when the model was fetched again after its scores were computed (see pages.format)."""
+        overall = self.scores["overall"]
+        return outdated_scores_note(self.model_id, self.fetched_at,
+                                    None if overall.is_missing else overall.fetched_at)
 
     @property
-    def scores_outdated_note(self) -> str | None:
-        if not self.scores_outdated:
-            return None
-        computed = format_date(self.scores["overall"].fetched_at)
-        return (f"{self.model_id} was fetched again on {format_date(self.fetched_at)}, after its scores were "
-                f"computed ({computed}): its scores and their breakdown describe the earlier figures. "
-                "Run hubcrawl score to bring them up to date.")
+    def scores_outdated(self) -> bool:
+        return self.scores_outdated_note is not None
 
 
 @dataclass(frozen=True)

@@ -106,6 +106,16 @@ def format_date(timestamp: str | None) -> str:
     return timestamp[:10]
 
 
+def outdated_scores_note(model_id: str, fetched_at: str | None, computed_at: str | None) -> str | None:
+    """Why a model's scores describe older figures than its table (fetched again after scoring, e.g. by a
+    recrawl without `hubcrawl score`), or None. Pages and `hubcrawl explain` say it in these words."""
+    if is_missing(fetched_at) or is_missing(computed_at) or fetched_at <= computed_at:
+        return None
+    return (f"{model_id} was fetched again on {format_date(fetched_at)}, after its scores were computed "
+            f"({format_date(computed_at)}): its scores and their breakdown describe the earlier figures. "
+            "Run hubcrawl score to bring them up to date.")
+
+
 def format_decimal(value: float | None, places: int = 4) -> str:
     """Signals in the breakdown (transformed values, weights) at a fixed, readable precision."""
     if is_missing(value):

@@ -11,7 +11,7 @@ import sqlite3
 from typing import Any
 
 from ingest.model import HUB_SPACES_LIST_LIMIT
-from pages.format import format_score
+from pages.format import format_score, outdated_scores_note
 from scoring.breakdown import load_breakdown
 
 MISSING = "—"
@@ -36,8 +36,7 @@ def load_score(conn: sqlite3.Connection, model_id: str) -> dict[str, Any] | None
         return None
     record = dict(zip((*_SCORE_COLUMNS, "task", "model_fetched_at"), row, strict=True))
     # Fetched again since scoring (a recrawl without `hubcrawl score`): the breakdown's figures are older.
-    record["scores_outdated"] = bool(record["model_fetched_at"] and record["computed_at"]
-                                     and record["model_fetched_at"] > record["computed_at"])
+    record["scores_outdated"] = _outdated(record) is not None
     record["breakdown"] = load_breakdown(conn, model_id)
     return record
 
@@ -135,14 +134,14 @@ def _header(record: dict[str, Any]) -> list[str]:
     ]
 
 
+def _outdated(record: dict[str, Any]) -> str | None:
+    return outdated_scores_note(record["model_id"], record["model_fetched_at"], record["computed_at"])
+
+
 def _outdated_note(record: dict[str, Any]) -> list[str]:
-    """A recrawl since scoring: the breakdown below describes the figures before it (as pages say)."""
-    if not record.get("scores_outdated"):
-        return []
-    fetched, computed = record["model_fetched_at"], record["computed_at"]
-    return [f"note            {record['model_id']} was fetched again on {fetched[:10]}, after its scores "
-            f"were computed ({computed[:10]}): the figures below are the earlier ones. Run hubcrawl score "
-            "to bring them up to date."]
+    """A recrawl since scoring: the breakdown below describes the figures before it, as pages say."""
+    note = _outdated(record)
+    return [f"note            {note}"] if note else []
 
 
 def _render_scores_only(record: dict[str, Any]) -> str:
