@@ -9,6 +9,8 @@ Conventions, so that people querying the file can rely on them:
 
 from __future__ import annotations
 
+import json
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
@@ -387,3 +389,74 @@ def m007_card_section_paths(db: Database) -> None:
     """Section paths by model, without the section texts: scoring reads every card's headings (card
     completeness), and a scan of `card_sections` itself would read every section's text as well."""
     db.execute("CREATE INDEX card_sections_paths ON card_sections(model_id, path)")
+
+
+@migrations()
+def m008_breakdown_without_weights_used(db: Database) -> None:
+    """A third as many bytes per `scores.breakdown` (a million rows are rewritten on every scoring): the
+    weights used, the config version and the as-of time leave the row (the first two follow from the
+    config and which signals are present, the others are columns), a signal at zero is a bare number and
+    a missing one its reason's code. Stored rows are rewritten in the new shape, nothing recomputed; the
+    view reads the new shape with the same columns (docs/scoring.md)."""
+    db.execute("DROP VIEW IF EXISTS score_signals")
+    stored = db.execute("SELECT rowid, breakdown FROM scores WHERE json_valid(breakdown) "
+                        "AND json_type(breakdown) = 'array' AND json_array_length(breakdown) = 5")
+    db.conn.executemany("UPDATE scores SET breakdown = ? WHERE rowid = ?",
+                        ((compact_breakdown(text), rowid) for rowid, text in stored.fetchall()))
+    _run(
+        db,
+        """
+CREATE VIEW score_signals AS
+SELECT s.model_id,
+       s.config_version,
+       json_extract(c.definition, '$.dimensions[' || d.key || '].name') AS dimension,
+       json_extract(c.definition, '$.dimensions[' || d.key || '].signals[' || sig.key || '].name') AS signal,
+       CASE sig.type WHEN 'array' THEN json_extract(sig.value, '$[0]') WHEN 'text' THEN NULL
+            ELSE sig.value END AS raw,
+       json_extract(c.definition, '$.dimensions[' || d.key || '].signals[' || sig.key || '].cap') AS cap,
+       CASE sig.type WHEN 'array' THEN json_extract(sig.value, '$[1]') WHEN 'text' THEN NULL
+            ELSE 0.0 END AS transformed,
+       json_extract(c.definition, '$.dimensions[' || d.key || '].signals[' || sig.key || '].weight')
+           AS weight,
+       CASE WHEN sig.type = 'text' THEN 0.0 ELSE round(
+           json_extract(c.definition, '$.dimensions[' || d.key || '].signals[' || sig.key || '].weight')
+           / (SELECT sum(json_extract(c.definition,
+                                      '$.dimensions[' || d.key || '].signals[' || present.key || '].weight'))
+              FROM json_each(d.value) AS present WHERE present.type != 'text'), 4) END AS weight_used,
+       CASE sig.type WHEN 'array' THEN json_extract(sig.value, '$[2]') ELSE 0.0 END AS contribution,
+       json_extract(c.definition, '$.dimensions[' || d.key || '].signals[' || sig.key || '].sources['
+                    || CASE sig.type WHEN 'array' THEN ifnull(json_extract(sig.value, '$[4]'), 0) ELSE 0 END
+                    || ']') AS source,
+       CASE WHEN sig.type = 'text' THEN NULL
+            WHEN sig.type != 'array' OR ifnull(json_type(sig.value, '$[3]'), 'integer') = 'integer'
+                THEN json_extract(s.breakdown, '$[0]')
+            ELSE json_extract(sig.value, '$[3]') END AS fetched_at,
+       CASE WHEN sig.type = 'text' THEN json_extract(c.definition, '$.missing_reasons.' || sig.value)
+            END AS missing
+FROM scores s
+JOIN score_configs c ON c.config_version = s.config_version,
+     json_each(s.breakdown, '$[1]') AS d,
+     json_each(d.value) AS sig
+""",
+    )
+
+
+def compact_breakdown(text: str) -> str:
+    """A breakdown stored before m008, `[version, as_of, model_fetched_at, [overall weights used],
+    [[[raw, transformed, weight_used, contribution, fetched, (missing code), (source index)]]]]`, in the
+    shape the scorer now writes (scoring/breakdown.py), byte for byte."""
+    _, _, model_fetched, _, dimensions = json.loads(text)
+    return json.dumps([model_fetched, [[_compact_signal(values) for values in signals]
+                                       for signals in dimensions]], separators=(",", ":"))
+
+
+def _compact_signal(values: list) -> str | float | list:
+    raw, transformed, _, contribution, fetched, *rest = values
+    missing = rest[0] if rest else None
+    source = rest[1] if len(rest) > 1 else 0
+    if missing is not None:
+        return missing
+    if fetched == 0 and not source and transformed == 0 and contribution == 0:
+        return raw
+    return [raw, transformed, contribution, *([fetched] if fetched != 0 or source else []),
+            *([source] if source else [])]

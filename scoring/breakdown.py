@@ -5,18 +5,22 @@ What is the same for every model of a config version (names, caps, weights, sour
 missing reasons) is stored once, in table `score_configs` (column `definition`, JSON of
 `config_definition()`). `scores.breakdown` keeps only what varies per model, as a JSON array:
 
-    [config_version, as_of, model_fetched_at,
-     [overall weight_used per dimension, in config order; null when the dimension has no score],
+    [model_fetched_at,
      [per dimension, in config order:
-        [per signal, in config order:
-           [raw, transformed, weight_used, contribution, fetched, (missing code), (source index)]]]]
+        [per signal, in config order, one of:
+           "code"                                  missing: why (a key of definition.missing_reasons)
+           raw                                     a bare number: present, transformed 0, contribution 0
+           [raw, transformed, contribution, (fetched), (source index)]]]]
 
-`fetched` is 0 for "the model's fetched_at" (item 2), null when unknown, else the timestamp itself. The
-6th item is the missing-reason code (a key of `definition.missing_reasons`) when raw is null, else null or
-absent; the 7th, when present, indexes the signal's `sources` (absent: the first). A dimension stored as
-`[]` has no signals to show: the model has no history (only momentum can be hidden). Dimension and overall
-scores are the `scores` columns of the same row. `load_breakdown()` rebuilds the contract dict from these
-stored values; nothing is recomputed.
+`fetched` is 0 or absent for "the model's fetched_at" (item 0), null when unknown, else the timestamp
+itself. The source index, when present, picks from the signal's `sources` (absent: the first); a bare
+number always has the model's fetched_at and the first source. A dimension stored as `[]` has no signals
+to show: the model has no history (only momentum can be hidden).
+
+The config version, the as-of time and the dimension and overall scores are columns of the same `scores`
+row. The weights used are not stored: they follow from the config's weights and which signals (for the
+overall score, which dimensions) are present, `weight / sum(weights present)`, rounded to 4 decimals.
+`load_breakdown()` rebuilds the contract dict from these; every stored number is returned as stored.
 
 Speed: a signal's text is fully determined by a few small codes (its raw value, which signals of the
 dimension are present, the source variant, the fetch time), and those repeat a lot: each distinct
@@ -36,7 +40,7 @@ from typing import Any
 
 import numpy as np
 
-from scoring.compute import DimensionScores, ScoreTable
+from scoring.compute import DECIMALS, DimensionScores, ScoreTable
 from scoring.config import ScoringConfig
 from scoring.inputs import NO_TIME, SOURCE_VARIANTS, ScoringInputs
 from scoring.signals import HISTORY_MISSING_REASON, MISSING_REASONS, NO_SIGNAL_REASON, SIGNALS
@@ -167,21 +171,20 @@ def _signal_fragments(dim: DimensionScores, j: int, inputs: ScoringInputs, n_tim
     def render(row: int) -> str:
         if hidden[row]:
             return ""
-        time_code = int(fetched[row])
-        missing = raw[row] != raw[row]
-        when = ("null" if time_code == NO_TIME or missing
-                else "0" if time_code == SAME_AS_MODEL else json.dumps(inputs.timestamps.values[time_code]))
-        parts = [
-            separator, "[", json_number(raw[row], spec.integer),
-            ",", json_number(dim.transformed[row, j]),
-            ",", json_number(dim.weight_used[row, j]),
-            ",", json_number(dim.contribution[row, j]),
-            ",", when,
-        ]
-        if missing:
-            parts += [",", missing_code]
-        if variant[row]:
-            parts += ["" if missing else ",null", ",", str(int(variant[row]))]
+        if raw[row] != raw[row]:  # NaN: missing
+            return separator + missing_code
+        time_code, source = int(fetched[row]), int(variant[row])
+        value = json_number(raw[row], spec.integer)
+        transformed, contribution = dim.transformed[row, j], dim.contribution[row, j]
+        if time_code == SAME_AS_MODEL and not source and transformed == 0 and contribution == 0:
+            return separator + value
+        parts = [separator, "[", value, ",", json_number(transformed), ",", json_number(contribution)]
+        if time_code != SAME_AS_MODEL or source:
+            when = ("null" if time_code == NO_TIME else "0" if time_code == SAME_AS_MODEL
+                    else json.dumps(inputs.timestamps.values[time_code]))
+            parts += [",", when]
+        if source:
+            parts += [",", str(source)]
         parts.append("]")
         return "".join(parts)
 
@@ -207,22 +210,17 @@ def _dimension_columns(dim: DimensionScores, inputs: ScoringInputs, first: bool,
 
 
 def _head_column(table: ScoreTable) -> np.ndarray:
-    """'[version, as_of, model_fetched_at, [overall weights_used], [' per model."""
+    """'[model_fetched_at,[' per model."""
     inputs = table.inputs
-    prefix = f"[{json.dumps(table.config.version)},{json.dumps(inputs.as_of)},"
     model_fetched = inputs.model_fetched if inputs.model_fetched is not None \
         else np.full(inputs.size, NO_TIME, dtype=np.int64)
-    n_dims = len(table.dimensions)
-    keys = (model_fetched + 1) * (1 << n_dims) + table.overall_pattern
 
     def render(row: int) -> str:
         code = int(model_fetched[row])
         fetched = json.dumps(inputs.timestamps.values[code]) if code != NO_TIME else "null"
-        used = ",".join(json_number(table.overall_weights_used[row, d])
-                        if table.overall_pattern[row] >> d & 1 else "null" for d in range(n_dims))
-        return f"{prefix}{fetched},[{used}],["
+        return f"[{fetched},["
 
-    return _shared(keys, render).column()
+    return _shared(model_fetched, render).column()
 
 
 def breakdown_columns(table: ScoreTable, cache: FragmentCache | None = None) -> list[np.ndarray]:
@@ -285,7 +283,8 @@ def _parse_definition(text: str) -> dict[str, Any]:
 
 # --- expansion into the contract ----------------------------------------------------------------------------
 
-_ROW_SQL = ("SELECT s.breakdown, s.overall, s.adoption, s.quality, s.ecosystem, s.momentum, c.definition "
+_ROW_SQL = ("SELECT s.breakdown, s.config_version, s.computed_at, s.overall, s.adoption, s.quality, "
+            "s.ecosystem, s.momentum, c.definition "
             "FROM scores s LEFT JOIN score_configs c ON c.config_version = s.config_version ")
 _DIMENSION_COLUMNS = ("adoption", "quality", "ecosystem", "momentum")
 
@@ -309,23 +308,29 @@ def load_breakdowns(conn: sqlite3.Connection, model_ids: list[str]) -> dict[str,
 
 
 def _expand_row(row: tuple) -> dict[str, Any] | None:
-    text, overall, *dimension_scores, definition = row
+    text, version, as_of, overall, *dimension_scores, definition = row
     try:
         stored = json.loads(text)
     except (TypeError, ValueError):
         return None  # unreadable: show no breakdown rather than a wrong one
     if isinstance(stored, dict):  # a full breakdown written by an older scorer (or a test fixture)
         return stored
-    if definition is None:
-        return None  # the config it refers to is unknown: nothing trustworthy to show
+    if definition is None or not isinstance(stored, list) or len(stored) != 2:
+        return None  # the config it refers to is unknown, or the shape is: nothing trustworthy to show
     scores = dict(zip(_DIMENSION_COLUMNS, dimension_scores, strict=True))
-    return expand_breakdown(stored, _parse_definition(definition), overall, scores)
+    return expand_breakdown(stored, _parse_definition(definition), version, as_of, overall, scores)
 
 
-def expand_breakdown(stored: list, definition: Mapping[str, Any], overall: float,
-                     dimension_scores: Mapping[str, float | None]) -> dict[str, Any]:
-    """The contract dict from a stored compact breakdown, its config definition and the row's scores."""
-    version, as_of, model_fetched, weights_used, dimensions = stored
+def renormalized_weights(weights: list[float], present: list[bool]) -> list[float | None]:
+    """Each weight renormalized over the present ones, rounded like every stored float (None: absent)."""
+    total = sum(w for w, here in zip(weights, present, strict=True) if here)
+    return [round(w / total, DECIMALS) if here else None for w, here in zip(weights, present, strict=True)]
+
+
+def expand_breakdown(stored: list, definition: Mapping[str, Any], version: str, as_of: str | None,
+                     overall: float, dimension_scores: Mapping[str, float | None]) -> dict[str, Any]:
+    """The contract dict from a stored compact breakdown, its config definition and the row's columns."""
+    model_fetched, dimensions = stored
     reasons = definition["missing_reasons"]
     dims = definition["dimensions"]
     expanded: dict[str, Any] = {}
@@ -334,38 +339,48 @@ def expand_breakdown(stored: list, definition: Mapping[str, Any], overall: float
         if not signals:
             expanded[dim["name"]] = {"score": score, "signals": [], "missing": reasons["history"]}
             continue
+        present = [not isinstance(values, str) for values in signals]  # a string is a missing signal's code
+        used = renormalized_weights([s["weight"] for s in dim["signals"]], present)
         entry: dict[str, Any] = {
             "score": score,
-            "signals": [_expand_signal(spec, values, model_fetched, reasons)
-                        for spec, values in zip(dim["signals"], signals, strict=True)],
+            "signals": [_expand_signal(spec, values, weight, model_fetched, reasons)
+                        for spec, values, weight in zip(dim["signals"], signals, used, strict=True)],
         }
         if score is None:
             entry["missing"] = reasons["no_signal"]
         expanded[dim["name"]] = entry
+    overall_weights = definition["overall_weights"]
+    dimension_used = renormalized_weights([overall_weights[d["name"]] for d in dims],
+                                  [dimension_scores.get(d["name"]) is not None for d in dims])
     return {
         "config_version": version,
         "as_of": as_of,
         "overall": {
             "score": overall,
-            "weights": dict(definition["overall_weights"]),
-            "weights_used": {dim["name"]: used for dim, used in zip(dims, weights_used, strict=True)
+            "weights": dict(overall_weights),
+            "weights_used": {dim["name"]: used for dim, used in zip(dims, dimension_used, strict=True)
                              if used is not None},
         },
         "dimensions": expanded,
     }
 
 
-def _expand_signal(spec: Mapping[str, Any], values: list, model_fetched: str | None,
-                   reasons: Mapping[str, str]) -> dict[str, Any]:
-    raw, transformed, weight_used, contribution, fetched, *rest = values
-    missing = rest[0] if rest else None
-    variant = rest[1] if len(rest) > 1 else 0
+def _expand_signal(spec: Mapping[str, Any], stored: str | float | list, weight_used: float | None,
+                   model_fetched: str | None, reasons: Mapping[str, str]) -> dict[str, Any]:
+    if isinstance(stored, str):
+        raw, transformed, contribution, fetched, source = None, None, 0.0, None, 0
+    elif isinstance(stored, list):
+        raw, transformed, contribution, *rest = stored
+        fetched = rest[0] if rest else 0
+        source = rest[1] if len(rest) > 1 else 0
+    else:
+        raw, transformed, contribution, fetched, source = stored, 0.0, 0.0, 0, 0
     signal = {
         "name": spec["name"], "raw": raw, "cap": spec["cap"], "transformed": transformed,
-        "weight": spec["weight"], "weight_used": weight_used, "contribution": contribution,
-        "source": spec["sources"][variant],
+        "weight": spec["weight"], "weight_used": weight_used if weight_used is not None else 0.0,
+        "contribution": contribution, "source": spec["sources"][source],
         "fetched_at": model_fetched if fetched == 0 else fetched,
     }
-    if missing is not None:
-        signal["missing"] = reasons[missing]
+    if isinstance(stored, str):
+        signal["missing"] = reasons[stored]
     return signal

@@ -29,13 +29,12 @@ class DimensionScores:
     score: np.ndarray  # (n,) 0-100, NaN when the model has none of the dimension's signals
     raw: np.ndarray  # (n, k) rounded raw values, NaN when missing
     transformed: np.ndarray  # (n, k) in [0, 1], NaN when missing
-    weight_used: np.ndarray  # (n, k) renormalized weights, 0 when missing
     contribution: np.ndarray  # (n, k) dimension points
-    pattern: np.ndarray  # (n,) bitmask of present signals: equal patterns share weight_used
+    pattern: np.ndarray  # (n,) bitmask of present signals: equal patterns share their weights used
 
     def take(self, rows: slice) -> DimensionScores:
         return DimensionScores(self.config, self.score[rows], self.raw[rows], self.transformed[rows],
-                               self.weight_used[rows], self.contribution[rows], self.pattern[rows])
+                               self.contribution[rows], self.pattern[rows])
 
 
 @dataclass
@@ -44,8 +43,6 @@ class ScoreTable:
     inputs: ScoringInputs
     dimensions: list[DimensionScores]
     overall: np.ndarray  # (n,)
-    overall_weights_used: np.ndarray  # (n, d)
-    overall_pattern: np.ndarray  # (n,)
     percentile_global: np.ndarray  # (n,)
     percentile_task: np.ndarray  # (n,) NaN for models without a task
 
@@ -56,8 +53,6 @@ class ScoreTable:
             inputs=self.inputs.take(rows),
             dimensions=[dimension.take(rows) for dimension in self.dimensions],
             overall=self.overall[rows],
-            overall_weights_used=self.overall_weights_used[rows],
-            overall_pattern=self.overall_pattern[rows],
             percentile_global=self.percentile_global[rows],
             percentile_task=self.percentile_task[rows],
         )
@@ -102,10 +97,8 @@ def score_dimension(inputs: ScoringInputs, dimension: DimensionConfig) -> Dimens
     contribution *= 100.0
     np.round(contribution, DECIMALS, out=contribution)
     np.round(transformed, DECIMALS, out=transformed)
-    np.round(weight_used, DECIMALS, out=weight_used)
     pattern = present @ (1 << np.arange(len(weights)))
-    return DimensionScores(dimension, (100.0 * mean).round(DECIMALS), raw, transformed, weight_used,
-                           contribution, pattern)
+    return DimensionScores(dimension, (100.0 * mean).round(DECIMALS), raw, transformed, contribution, pattern)
 
 
 def shown_keys(values: np.ndarray) -> np.ndarray:
@@ -160,18 +153,15 @@ def compute_scores(inputs: ScoringInputs, config: ScoringConfig) -> ScoreTable:
     dimensions = [score_dimension(inputs, d) for d in config.dimensions]
     scores = np.column_stack([d.score for d in dimensions]) if dimensions else np.zeros((inputs.size, 0))
     weights = np.array([config.overall_weights[d.config.name] for d in dimensions])
-    overall, weights_used, present = weighted_mean(scores, weights)
+    overall, _, _ = weighted_mean(scores, weights)
     # Every model has quality signals that are never missing, so an all-missing row cannot happen with
     # the shipped config; a custom config could produce one, and `overall` is NOT NULL: store 0.
     overall = np.nan_to_num(overall, nan=0.0).round(DECIMALS)
-    pattern = (present * (1 << np.arange(len(weights)))).sum(axis=1)
     return ScoreTable(
         config=config,
         inputs=inputs,
         dimensions=dimensions,
         overall=overall,
-        overall_weights_used=weights_used.round(DECIMALS),
-        overall_pattern=pattern,
         percentile_global=percentile_ranks(overall),
         percentile_task=percentile_ranks(overall, task_codes(inputs.tasks)),
     )

@@ -227,10 +227,10 @@ def test_scoring_twice_gives_byte_identical_rows_and_records_the_config(db_path)
 
     first, second = dump(), dump()
     assert first == second and len(first) == 5
-    for row in first:
+    for i, row in enumerate(first):
         assert row[1] == CONFIG.version
         assert row[2] == "2026-11-05T06:00:00Z"  # computed_at: the latest fetched_at, not the wall clock
-        assert json.loads(row[10])[0] == CONFIG.version  # the stored compact form starts with it
+        assert json.loads(row[10])[0] == f"2026-11-0{i + 1}T06:00:00Z"  # the compact form: the model's own
 
 
 def test_percentiles_within_task_and_globally(db_path):
@@ -481,6 +481,64 @@ def test_stored_breakdown_is_compact_and_expands_to_the_contract(db_path):
     assert signal(tune, "adoption", "likes")["fetched_at"] == "2026-10-31T06:00:00Z"
     assert signal(tune, "momentum", "likes_growth")["missing"] == SIGNALS["likes_growth"].missing_reason
     assert base["breakdown"]["dimensions"]["momentum"]["missing"] == "needs at least 2 snapshots"
+
+
+def test_stored_signals_take_the_shortest_form_that_keeps_every_number(db_path):
+    rows = _varied_db(db_path)
+    base_fetched, dimensions = json.loads(rows["org/base"]["stored"])
+    adoption, quality, ecosystem, momentum = dimensions
+    assert base_fetched == f.FETCHED_AT
+    assert adoption[1] == "hub"  # downloads_all_time missing: its reason's code alone
+    assert ecosystem[1] == 0  # no adapter found: a bare number (transformed 0, contribution 0)
+    assert ecosystem[2][3:] == ["2026-10-30T06:00:00Z", 1]  # quantized: its own fetch time and source
+    assert momentum == []  # no history: nothing to show
+    assert all(isinstance(v, list) and len(v) == 3 for v in (adoption[0], quality[0]))
+
+
+def _stored_before_m008(row: dict) -> str:
+    """The breakdown as scorers before migration m008 stored it (docs/scoring.md of that time), built from
+    its expanded form: config version, as-of time and weights used inside every row."""
+    breakdown = row["breakdown"]
+    model_fetched = json.loads(row["stored"])[0]
+    used = breakdown["overall"]["weights_used"]
+    dimensions = []
+    for dim in breakdown["dimensions"].values():
+        signals = []
+        for s in dim["signals"]:
+            sources = [SIGNALS[s["name"]].source, *scoring_inputs.SOURCE_VARIANTS.get(s["name"], ())]
+            fetched = 0 if s["fetched_at"] == model_fetched and s["raw"] is not None else s["fetched_at"]
+            values = [s["raw"], s["transformed"], s["weight_used"], s["contribution"], fetched]
+            variant = sources.index(s["source"])
+            if s["raw"] is None:
+                values.append(SIGNALS[s["name"]].missing)
+            if variant:
+                values += [None, variant] if s["raw"] is not None else [variant]
+            signals.append(values)
+        dimensions.append(signals)
+    return json.dumps([breakdown["config_version"], breakdown["as_of"], model_fetched,
+                       [used.get(d.name) for d in CONFIG.dimensions], dimensions], separators=(",", ":"))
+
+
+def test_rows_stored_before_m008_are_rewritten_in_the_new_shape_byte_for_byte(db_path):
+    from db import open_db
+
+    rows = _varied_db(db_path)
+    conn = connect(db_path)
+    with conn:
+        for model_id, row in rows.items():
+            old = _stored_before_m008(row)
+            assert len(old) > len(row["stored"]) * 1.5
+            conn.execute("UPDATE scores SET breakdown = ? WHERE model_id = ?", (old, model_id))
+        conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm008_breakdown_without_weights_used'")
+    conn.close()
+    open_db(db_path).conn.close()  # applies m008 again
+    conn = connect(db_path)
+    for model_id, row in rows.items():
+        stored = conn.execute("SELECT breakdown FROM scores WHERE model_id = ?", (model_id,)).fetchone()[0]
+        assert stored == row["stored"]
+        assert load_breakdown(conn, model_id) == row["breakdown"]
+    assert conn.execute("SELECT count(*) FROM score_signals").fetchone()[0] > 0
+    conn.close()
 
 
 def test_the_wording_of_a_missing_download_count_matches_the_pages_table():
