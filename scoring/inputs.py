@@ -26,6 +26,8 @@ from scoring.signals import (
 )
 
 NO_TIME = -1  # timestamp code of a missing fetched_at
+# A column of timestamps as (codes, the distinct strings they index): cheap to send between processes.
+EncodedTimes = tuple[np.ndarray, list[str]]
 
 
 @dataclass
@@ -54,6 +56,13 @@ class Timestamps:
         # Few distinct times (one per crawl page at most): code each once, then one C-level map.
         codes = {value: self.code(value) for value in set(values)}
         return np.fromiter(map(codes.__getitem__, values), dtype=np.int64, count=len(values))
+
+    def adopt(self, times: EncodedTimes) -> np.ndarray:
+        """Codes of another Timestamps (e.g. a child process's), as codes of this one."""
+        codes, values = times
+        mapping = np.array([*map(self.code, values), NO_TIME], dtype=np.int64)  # NO_TIME (-1) stays
+        return mapping[codes]
+
 
 
 @dataclass
@@ -162,6 +171,9 @@ SECONDARY_QUERIES: dict[str, tuple[str, tuple, tuple[int, ...]]] = {
               "FROM eval_results GROUP BY model_id", (), (3,)),
     "snapshots": (_SNAPSHOTS_SQL, (), (1,)),
 }
+# Read by the first process after `models` while the second reads (and parses) the others, so that both
+# take about as long: at a million models `models` takes about 5 s, the rest about 6 s with their parsing.
+PARENT_QUERIES = ("cards", "edges", "children", "evals", "spaces")
 # Below this many models a second process costs more than it saves.
 PARALLEL_MIN_MODELS = 50_000
 
@@ -180,8 +192,7 @@ def read_columns(conn: sqlite3.Connection, sql: str, params: Sequence[object] = 
 
 def query_joined(conn: sqlite3.Connection, sql: str, params: Sequence[object] = (),
                  text: Sequence[int] = ()) -> tuple:
-    """The SQLite half of read_columns: (row count, one joined string per column). Cheap to send
-    between processes: a few long strings, not a million small objects."""
+    """The SQLite half of read_columns: (row count, one joined string per column)."""
     parts = [
         f"group_concat(ifnull(q.\"{name}\", ''), char(31))" if k in text
         else f"group_concat(ifnull(q.\"{name}\", 'nan'), ',')"
@@ -209,22 +220,25 @@ def parse_joined(joined: tuple, text: Sequence[int] = ()) -> list:
 def load_inputs(conn: sqlite3.Connection, *, parallel: bool | None = None) -> ScoringInputs:
     """Read all signals of all non-removed models.
 
-    `parallel`: read the tables beside `models` in a forked second process while this one reads
+    `parallel`: read most tables beside `models` in a forked second process while this one reads
     `models` (None: when the database is a file with at least PARALLEL_MIN_MODELS models). The
     result is the same either way.
     """
     path = database_file(conn)
     if parallel is None:
         parallel = worth_parallel(conn)
-    if parallel and path is not None:
+    in_child = [name for name in SECONDARY_QUERIES if name not in PARENT_QUERIES] \
+        if parallel and path is not None else []
+    if in_child:
         assert not conn.in_transaction, "fork only outside a transaction (see scoring.parallel)"
-        producer = Producer(lambda: [secondary_results_at(path)], fork=True)
-    else:
-        producer = Producer(lambda: [secondary_results(conn)], fork=False)
+    producer = Producer(lambda: [secondary_results_at(path, in_child)], fork=bool(in_child))
     with producer:
         columns = read_columns(conn, _MODELS_SQL, text=(0, 1, 2))
         inputs, model_facts = _model_inputs(columns)  # while the other process may still be reading
-        (results,) = list(producer)
+        results = secondary_results(conn, [name for name in SECONDARY_QUERIES if name not in in_child])
+        if in_child:
+            (from_child,) = list(producer)
+            results.update(from_child)
     loader = _Loader(results, inputs, model_facts.positions, inputs.model_fetched)
     for name in ("downloads_30d", "downloads_all_time", "likes", "license_clarity", "params_documented"):
         loader.set(name, model_facts.raw[name], inputs.model_fetched)
@@ -272,25 +286,36 @@ def _model_inputs(columns: list) -> tuple[ScoringInputs, _ModelFacts]:
     return inputs, _ModelFacts(RowidPositions(rowids), spaces, raw)
 
 
-def secondary_results(conn: sqlite3.Connection) -> dict[str, tuple]:
-    """Every query of SECONDARY_QUERIES, as query_joined results by name. Leaves no transaction open
-    that it opened (its temp table is written inside one)."""
+def secondary_results(conn: sqlite3.Connection, names: Sequence[str]) -> dict[str, list]:
+    """The queries of SECONDARY_QUERIES named, run and parsed: by name, the result's columns, column 0
+    the model rowids (float64, NaN when not a model), its timestamp columns as EncodedTimes and the others
+    float64. Leaves no transaction open that it opened (the topics' temp table is written inside one)."""
     had_transaction = conn.in_transaction
-    _create_path_topics(conn)
+    topics = "topics" in names
+    if topics:
+        _create_path_topics(conn)
     try:
-        return {name: query_joined(conn, _keyed_by_rowid(conn, sql, params), params, times)
-                for name, (sql, params, times) in SECONDARY_QUERIES.items()}
+        return {name: _parsed_result(conn, name) for name in names}
     finally:
-        conn.execute("DROP TABLE temp.scoring_path_topics")
+        if topics:
+            conn.execute("DROP TABLE temp.scoring_path_topics")
         if not had_transaction:
             conn.commit()
 
 
-def secondary_results_at(path: str) -> dict[str, tuple]:
+def _parsed_result(conn: sqlite3.Connection, name: str) -> list:
+    sql, params, times = SECONDARY_QUERIES[name]
+    columns = read_columns(conn, _keyed_by_rowid(conn, sql, params), params, times)
+    stamps = Timestamps()
+    return [(stamps.encode(column), stamps.values) if k in times else column
+            for k, column in enumerate(columns)]
+
+
+def secondary_results_at(path: str | None, names: Sequence[str]) -> dict[str, list]:
     """secondary_results over a connection of its own (for a child process)."""
-    conn = sqlite3.connect(path)
+    conn = sqlite3.connect(str(path))
     try:
-        return secondary_results(conn)
+        return secondary_results(conn, names)
     finally:
         conn.close()
 
@@ -380,11 +405,11 @@ class _Loader:
         """The result of SECONDARY_QUERIES[name] as (positions, column arrays...), for rows of scored
         models; its timestamp columns come back as timestamp codes, the others as float64."""
         times = SECONDARY_QUERIES[name][2]
-        columns = parse_joined(self.results.pop(name), text=times)
+        columns = self.results.pop(name)
         idx = self.position.of(columns[0])
         keep = idx >= 0
         arrays = [
-            (self.inputs.timestamps.encode(column) if k in times else column)[keep]
+            (self.inputs.timestamps.adopt(column) if k in times else column)[keep]
             for k, column in enumerate(columns[1:], start=1)
         ]
         return (idx[keep], *arrays)
