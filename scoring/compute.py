@@ -71,17 +71,34 @@ def transform(raw: np.ndarray, signal: SignalConfig) -> np.ndarray:
     return logged / np.where(value > cap, logged, np.log1p(cap))
 
 
-def weighted_mean(values: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Weighted mean per row over the non-NaN columns: (mean, weight_used, present). Mean is NaN for
-    rows with no present column."""
-    present = ~np.isnan(values)
-    total = present @ weights
+def presence_pattern(present: np.ndarray) -> np.ndarray:
+    """Per row, a bitmask of its present columns (bit j: column j)."""
+    pattern = np.zeros(len(present), dtype=np.int64)
+    for j in range(present.shape[1]):
+        pattern |= present[:, j].astype(np.int64) << j
+    return pattern
+
+
+def weights_by_pattern(weights: np.ndarray) -> np.ndarray:
+    """(2**k, k): for each pattern of present columns, the weights renormalized over them (0 elsewhere).
+    Models share a handful of patterns, so this small table replaces a division per model and column."""
+    masks = (np.arange(1 << len(weights))[:, None] >> np.arange(len(weights))) & 1
     with np.errstate(invalid="ignore", divide="ignore"):
-        weight_used = np.where(present, weights, 0.0) / total[:, None]
-    weight_used[total == 0] = 0.0  # 0 / 0: no signal present, nothing used
-    products = np.multiply(values, weight_used, out=np.zeros_like(values), where=present)
-    mean = np.where(total > 0, products.sum(axis=1), np.nan)
-    return mean, weight_used, present
+        table = np.where(masks, weights, 0.0) / (masks @ weights)[:, None]
+    table[0] = 0.0  # no column present: nothing used
+    return table
+
+
+def weighted_mean(values: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Weighted mean per row over the non-NaN columns: (mean, products, pattern). `products` are each
+    column's value times its renormalized weight (0 when missing), so they add up to the mean; `pattern`
+    is presence_pattern. Mean is NaN for rows with no present column."""
+    present = ~np.isnan(values)
+    pattern = presence_pattern(present)
+    products = np.where(present, values, 0.0) * weights_by_pattern(weights)[pattern]
+    mean = products.sum(axis=1)
+    mean[pattern == 0] = np.nan
+    return mean, products, pattern
 
 
 def score_dimension(inputs: ScoringInputs, dimension: DimensionConfig) -> DimensionScores:
@@ -90,14 +107,10 @@ def score_dimension(inputs: ScoringInputs, dimension: DimensionConfig) -> Dimens
     if dimension.name == "momentum":
         raw[~inputs.has_history] = np.nan
     transformed = np.column_stack([transform(raw[:, j], s) for j, s in enumerate(dimension.signals)])
-    weights = np.array([s.weight for s in dimension.signals])
-    mean, weight_used, present = weighted_mean(transformed, weights)
+    mean, products, pattern = weighted_mean(transformed, np.array([s.weight for s in dimension.signals]))
     # Contributions from the unrounded factors, so that they add up to the score (up to rounding).
-    contribution = np.multiply(transformed, weight_used, out=np.zeros_like(transformed), where=present)
-    contribution *= 100.0
-    np.round(contribution, DECIMALS, out=contribution)
+    contribution = np.round(100.0 * products, DECIMALS, out=products)
     np.round(transformed, DECIMALS, out=transformed)
-    pattern = present @ (1 << np.arange(len(weights)))
     return DimensionScores(dimension, (100.0 * mean).round(DECIMALS), raw, transformed, contribution, pattern)
 
 
