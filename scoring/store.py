@@ -28,18 +28,12 @@ from scoring.parallel import Producer
 _COLUMNS = ("model_id", "config_version", "computed_at", "overall", "adoption", "quality", "ecosystem",
             "momentum", "percentile_global", "percentile_task", "breakdown")
 # An upsert rewrites each row in place: cheaper than DELETE-all + INSERT, which frees and reallocates
-# every page of a multi-gigabyte table. Rows whose content is unchanged are not rewritten at all (the
-# breakdown holds the config version, as-of time and every signal's numbers; the scores and percentiles are
-# compared too).
+# every page of the table. Rows whose content is unchanged (every column compared) are not rewritten.
 UPSERT_SQL = (
     f"INSERT INTO scores ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))}) "
     "ON CONFLICT (model_id) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS[1:])
-    + " WHERE scores.breakdown IS NOT excluded.breakdown"
-    " OR scores.overall IS NOT excluded.overall"
-    + "".join(f" OR scores.{c} IS NOT excluded.{c}" for c in ("adoption", "quality", "ecosystem", "momentum"))
-    + " OR scores.percentile_global IS NOT excluded.percentile_global"
-    " OR scores.percentile_task IS NOT excluded.percentile_task"
+    + " WHERE " + " OR ".join(f"scores.{c} IS NOT excluded.{c}" for c in _COLUMNS[1:])
 )
 STORED_DIMENSIONS = ("adoption", "quality", "ecosystem", "momentum")
 

@@ -233,6 +233,22 @@ def test_scoring_twice_gives_byte_identical_rows_and_records_the_config(db_path)
         assert json.loads(row[10])[0] == f"2026-11-0{i + 1}T06:00:00Z"  # the compact form: the model's own
 
 
+def test_every_row_takes_the_new_as_of_time_even_when_its_numbers_did_not_change(db_path):
+    """The as-of time is a column, not part of the breakdown: a row whose numbers are unchanged must still
+    say which data it was computed from, or pages would date it to an older crawl."""
+    db = f.new_db(db_path)
+    f.add_model(db, "org/quiet", fetched_at="2026-11-01T06:00:00Z")
+    f.add_model(db, "org/busy", fetched_at="2026-11-01T06:00:00Z")
+    db.conn.commit()
+    before = scored(db_path)
+    db["models"].update("org/busy", {"fetched_at": "2026-11-02T06:00:00Z"})
+    db.conn.commit()
+    after = scored(db_path)
+    assert after["org/quiet"]["stored"] == before["org/quiet"]["stored"]
+    assert {row["computed_at"] for row in after.values()} == {"2026-11-02T06:00:00Z"}
+    assert after["org/quiet"]["breakdown"]["as_of"] == "2026-11-02T06:00:00Z"
+
+
 def test_percentiles_within_task_and_globally(db_path):
     db = f.new_db(db_path)
     # Identical except 30-day downloads, so overall follows downloads: t1 > i1 > t2 = t3 > n1.
