@@ -55,6 +55,9 @@ _DELETE_UNSCORED = ("DELETE FROM scores WHERE model_id IN "
 
 
 def _nullable(values: np.ndarray) -> list[float | None]:
+    """Floats for SQLite, None for NaN (NULL). Most score columns have no NaN at all: one check in C."""
+    if not np.isnan(values).any():
+        return values.tolist()
     return [None if v != v else v for v in values.tolist()]
 
 
