@@ -40,6 +40,7 @@ from typing import Any
 
 import numpy as np
 
+from db.migrations import compact_breakdown
 from scoring.compute import DECIMALS, DimensionScores, ScoreTable
 from scoring.config import ScoringConfig
 from scoring.inputs import NO_TIME, SOURCE_VARIANTS, ScoringInputs
@@ -315,6 +316,8 @@ def _expand_row(row: tuple) -> dict[str, Any] | None:
         return None  # unreadable: show no breakdown rather than a wrong one
     if isinstance(stored, dict):  # a full breakdown written by an older scorer (or a test fixture)
         return stored
+    if isinstance(stored, list) and len(stored) == 5:  # the shape before migration m008 (not yet applied)
+        stored = json.loads(compact_breakdown(text))
     if definition is None or not isinstance(stored, list) or len(stored) != 2:
         return None  # the config it refers to is unknown, or the shape is: nothing trustworthy to show
     scores = dict(zip(_DIMENSION_COLUMNS, dimension_scores, strict=True))
