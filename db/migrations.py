@@ -394,15 +394,13 @@ def m007_card_section_paths(db: Database) -> None:
 @migrations()
 def m008_breakdown_without_weights_used(db: Database) -> None:
     """A third as many bytes per `scores.breakdown` (a million rows are rewritten on every scoring): the
-    weights used, the config version and the as-of time leave the row (the first two follow from the
-    config and which signals are present, the others are columns), a signal at zero is a bare number and
-    a missing one its reason's code. Stored rows are rewritten in the new shape, nothing recomputed; the
-    view reads the new shape with the same columns (docs/scoring.md)."""
+    config version and the as-of time leave the row (they are columns), and so do the weights used, which
+    depend only on which signals are present: `score_configs.definition` keeps them once per pattern. A
+    signal at zero is a bare number and a missing one its reason's code. Stored rows are rewritten in the
+    new shape and their weights used move to the definition, nothing recomputed; a row of a shape we never
+    wrote is left as it is. The view reads the new shape with the same columns (docs/scoring.md)."""
     db.execute("DROP VIEW IF EXISTS score_signals")
-    stored = db.execute("SELECT rowid, breakdown FROM scores WHERE json_valid(breakdown) "
-                        "AND json_type(breakdown) = 'array' AND json_array_length(breakdown) = 5")
-    db.conn.executemany("UPDATE scores SET breakdown = ? WHERE rowid = ?",
-                        ((compact_breakdown(text), rowid) for rowid, text in stored.fetchall()))
+    _compact_stored_breakdowns(db)
     _run(
         db,
         """
@@ -418,11 +416,10 @@ SELECT s.model_id,
             ELSE 0.0 END AS transformed,
        json_extract(c.definition, '$.dimensions[' || d.key || '].signals[' || sig.key || '].weight')
            AS weight,
-       CASE WHEN sig.type = 'text' THEN 0.0 ELSE round(
-           json_extract(c.definition, '$.dimensions[' || d.key || '].signals[' || sig.key || '].weight')
-           / (SELECT sum(json_extract(c.definition,
-                                      '$.dimensions[' || d.key || '].signals[' || present.key || '].weight'))
-              FROM json_each(d.value) AS present WHERE present.type != 'text'), 4) END AS weight_used,
+       CASE WHEN sig.type = 'text' THEN 0.0 ELSE json_extract(c.definition,
+           '$.weights_used[' || d.key || ']."'
+           || (SELECT sum(1 << present.key) FROM json_each(d.value) AS present WHERE present.type != 'text')
+           || '"[' || sig.key || ']') END AS weight_used,
        CASE sig.type WHEN 'array' THEN json_extract(sig.value, '$[2]') ELSE 0.0 END AS contribution,
        json_extract(c.definition, '$.dimensions[' || d.key || '].signals[' || sig.key || '].sources['
                     || CASE sig.type WHEN 'array' THEN ifnull(json_extract(sig.value, '$[4]'), 0) ELSE 0 END
@@ -437,8 +434,45 @@ FROM scores s
 JOIN score_configs c ON c.config_version = s.config_version,
      json_each(s.breakdown, '$[1]') AS d,
      json_each(d.value) AS sig
+WHERE json_valid(s.breakdown)
 """,
     )
+
+
+# Weights used by pattern of present signals, per config version: (per dimension, overall).
+_WeightTables = dict[str, tuple[list[dict[str, list[float]]], dict[str, list[float]]]]
+
+
+def _compact_stored_breakdowns(db: Database) -> None:
+    """Rewrite rows stored before m008 in the new shape; their weights used go to their definition."""
+    tables: _WeightTables = {}
+    updates = []
+    stored = db.execute("SELECT rowid, config_version, breakdown FROM scores WHERE json_valid(breakdown) "
+                        "AND json_type(breakdown) = 'array' AND json_array_length(breakdown) = 5")
+    for rowid, version, text in stored.fetchall():
+        try:
+            compact = compact_breakdown(text)
+            dimensions, overall = _weights_used_before_m008(text)
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError):
+            continue  # not a shape we wrote: left as it is (load_breakdown shows no breakdown for it)
+        updates.append((compact, rowid))
+        per_dimension, per_overall = tables.setdefault(version, ([], {}))
+        per_dimension.extend({} for _ in range(len(dimensions) - len(per_dimension)))
+        for table, (pattern, weights) in zip(per_dimension, dimensions, strict=False):
+            if pattern is not None:
+                table.setdefault(pattern, weights)
+        per_overall.setdefault(*overall)
+    db.conn.executemany("UPDATE scores SET breakdown = ? WHERE rowid = ?", updates)
+    for version, (per_dimension, per_overall) in tables.items():
+        row = db.execute("SELECT definition FROM score_configs WHERE config_version = ?",
+                         [version]).fetchone()
+        if row is None:
+            continue
+        definition = json.loads(row[0])
+        definition["weights_used"] = per_dimension
+        definition["overall_weights_used"] = per_overall
+        db.execute("UPDATE score_configs SET definition = ? WHERE config_version = ?",
+                   [json.dumps(definition, separators=(",", ":"), ensure_ascii=False), version])
 
 
 def compact_breakdown(text: str) -> str:
@@ -448,6 +482,20 @@ def compact_breakdown(text: str) -> str:
     _, _, model_fetched, _, dimensions = json.loads(text)
     return json.dumps([model_fetched, [[_compact_signal(values) for values in signals]
                                        for signals in dimensions]], separators=(",", ":"))
+
+
+def _weights_used_before_m008(text: str) -> tuple[list[tuple[str | None, list[float]]],
+                                                  tuple[str, list[float]]]:
+    """The (pattern, weights used) of each dimension (pattern None: no signal shown) and of the overall
+    score, as a breakdown stored before m008 holds them. Pattern bit j: signal (dimension) j present."""
+    _, _, _, overall, dimensions = json.loads(text)
+    per_dimension = []
+    for signals in dimensions:
+        present = [len(values) < 6 or values[5] is None for values in signals]  # item 5: missing code
+        pattern = str(sum(1 << j for j, here in enumerate(present) if here)) if signals else None
+        per_dimension.append((pattern, [float(values[2]) for values in signals]))
+    overall_pattern = str(sum(1 << j for j, used in enumerate(overall) if used is not None))
+    return per_dimension, (overall_pattern, [0.0 if used is None else float(used) for used in overall])
 
 
 def _compact_signal(values: list) -> str | float | list:

@@ -18,9 +18,10 @@ number always has the model's fetched_at and the first source. A dimension store
 to show: the model has no history (only momentum can be hidden).
 
 The config version, the as-of time and the dimension and overall scores are columns of the same `scores`
-row. The weights used are not stored: they follow from the config's weights and which signals (for the
-overall score, which dimensions) are present, `weight / sum(weights present)`, rounded to 4 decimals.
-`load_breakdown()` rebuilds the contract dict from these; every stored number is returned as stored.
+row. The weights used are not in the row: they depend only on which signals (for the overall score, which
+dimensions) are present, so the definition stores them once per pattern that occurs
+(`definition.weights_used[dimension][pattern]`, `definition.overall_weights_used[pattern]`, pattern bit j
+= signal j present). `load_breakdown()` rebuilds the contract dict from these; nothing is recomputed.
 
 Speed: a signal's text is fully determined by a few small codes (its raw value, which signals of the
 dimension are present, the source variant, the fetch time), and those repeat a lot: each distinct
@@ -41,7 +42,7 @@ from typing import Any
 import numpy as np
 
 from db.migrations import compact_breakdown
-from scoring.compute import DECIMALS, DimensionScores, ScoreTable
+from scoring.compute import DECIMALS, DimensionScores, ScoreTable, presence_pattern, weights_by_pattern
 from scoring.config import ScoringConfig
 from scoring.inputs import NO_TIME, SOURCE_VARIANTS, ScoringInputs
 from scoring.signals import HISTORY_MISSING_REASON, MISSING_REASONS, NO_SIGNAL_REASON, SIGNALS
@@ -247,9 +248,10 @@ def _number(value: float) -> float | int:
     return int(value) if float(value).is_integer() else value
 
 
-def config_definition(config: ScoringConfig) -> dict[str, Any]:
-    """Everything a breakdown shares across the models of one config version."""
-    return {
+def config_definition(config: ScoringConfig, table: ScoreTable | None = None) -> dict[str, Any]:
+    """Everything a breakdown shares across the models of one config version. With `table`, also the
+    weights used by each pattern of present signals (and of present dimensions) that its models have."""
+    definition = {
         "version": config.version,
         "overall_weights": dict(config.overall_weights),
         "dimensions": [
@@ -263,12 +265,30 @@ def config_definition(config: ScoringConfig) -> dict[str, Any]:
         "missing_reasons": {**MISSING_REASONS, "history": HISTORY_MISSING_REASON,
                             "no_signal": NO_SIGNAL_REASON},
     }
+    if table is not None:
+        definition["weights_used"] = [
+            _weights_by_pattern([s.weight for s in dim.config.signals], dim.pattern)
+            for dim in table.dimensions]
+        present = np.column_stack([~np.isnan(dim.score) for dim in table.dimensions]) if table.dimensions \
+            else np.zeros((table.inputs.size, 0), dtype=bool)
+        definition["overall_weights_used"] = _weights_by_pattern(
+            [config.overall_weights[dim.config.name] for dim in table.dimensions], presence_pattern(present))
+    return definition
 
 
-def store_config(conn: sqlite3.Connection, config: ScoringConfig) -> None:
-    """Record the config's shared breakdown parts (replacing an earlier definition of the same version:
-    every score of that version is rewritten in the same transaction)."""
-    definition = json.dumps(config_definition(config), separators=(",", ":"), ensure_ascii=False)
+def _weights_by_pattern(weights: list[float], patterns: np.ndarray) -> dict[str, list[float]]:
+    """{pattern: weights used} for the patterns that occur, rounded as the scorer rounds every stored float.
+    Stored, not recomputed by each reader: Python's round(), SQLite's round() and numpy's differ at ties."""
+    occurring = np.flatnonzero(np.bincount(patterns.astype(np.int64), minlength=1))
+    rows = np.round(weights_by_pattern(np.array(weights, dtype=float))[occurring], DECIMALS)
+    return {str(pattern): row for pattern, row in zip(occurring.tolist(), rows.tolist(), strict=True)}
+
+
+def store_config(conn: sqlite3.Connection, config: ScoringConfig, table: ScoreTable | None = None) -> None:
+    """Record the config's shared breakdown parts, with the weights used by `table`'s models (replacing an
+    earlier definition of the same version: every score of that version is rewritten in the same
+    transaction, and every stored row's pattern is one of `table`'s)."""
+    definition = json.dumps(config_definition(config, table), separators=(",", ":"), ensure_ascii=False)
     conn.execute(
         "INSERT INTO score_configs (config_version, definition) VALUES (?, ?) "
         "ON CONFLICT (config_version) DO UPDATE SET definition = excluded.definition "
@@ -316,18 +336,31 @@ def _expand_row(row: tuple) -> dict[str, Any] | None:
         return None  # unreadable: show no breakdown rather than a wrong one
     if isinstance(stored, dict):  # a full breakdown written by an older scorer (or a test fixture)
         return stored
-    if isinstance(stored, list) and len(stored) == 5:  # the shape before migration m008 (not yet applied)
-        stored = json.loads(compact_breakdown(text))
-    if definition is None or not isinstance(stored, list) or len(stored) != 2:
-        return None  # the config it refers to is unknown, or the shape is: nothing trustworthy to show
+    if definition is None:
+        return None  # the config it refers to is unknown: nothing trustworthy to show
     scores = dict(zip(_DIMENSION_COLUMNS, dimension_scores, strict=True))
-    return expand_breakdown(stored, _parse_definition(definition), version, as_of, overall, scores)
+    try:
+        if isinstance(stored, list) and len(stored) == 5:  # the shape before migration m008 (not applied yet)
+            stored = json.loads(compact_breakdown(text))
+        return expand_breakdown(stored, _parse_definition(definition), version, as_of, overall, scores)
+    except (TypeError, ValueError, KeyError, IndexError, AttributeError):
+        return None  # a shape this version does not know: no breakdown rather than a wrong one
 
 
-def renormalized_weights(weights: list[float], present: list[bool]) -> list[float | None]:
-    """Each weight renormalized over the present ones, rounded like every stored float (None: absent)."""
-    total = sum(w for w, here in zip(weights, present, strict=True) if here)
-    return [round(w / total, DECIMALS) if here else None for w, here in zip(weights, present, strict=True)]
+def _weights_used(definition: Mapping[str, Any], key: str, index: int | None, weights: list[float],
+                  present: list[bool]) -> list[float | None]:
+    """The weights used by this pattern of present signals (dimensions): the scorer's stored table when the
+    definition has one, else renormalized here as the scorer does (a definition stored before m008 whose
+    rows are not migrated yet)."""
+    pattern = sum(1 << j for j, here in enumerate(present) if here)
+    tables = definition.get(key)
+    table = tables[index] if tables is not None and index is not None else tables
+    stored = table.get(str(pattern)) if isinstance(table, dict) else None
+    if stored is None:
+        total = sum(w for w, here in zip(weights, present, strict=True) if here)
+        stored = [float(np.round(w / total, DECIMALS)) if here else 0.0
+                  for w, here in zip(weights, present, strict=True)]
+    return [used if here else None for used, here in zip(stored, present, strict=True)]
 
 
 def expand_breakdown(stored: list, definition: Mapping[str, Any], version: str, as_of: str | None,
@@ -337,13 +370,14 @@ def expand_breakdown(stored: list, definition: Mapping[str, Any], version: str, 
     reasons = definition["missing_reasons"]
     dims = definition["dimensions"]
     expanded: dict[str, Any] = {}
-    for dim, signals in zip(dims, dimensions, strict=True):
+    for index, (dim, signals) in enumerate(zip(dims, dimensions, strict=True)):
         score = dimension_scores.get(dim["name"])
         if not signals:
             expanded[dim["name"]] = {"score": score, "signals": [], "missing": reasons["history"]}
             continue
         present = [not isinstance(values, str) for values in signals]  # a string is a missing signal's code
-        used = renormalized_weights([s["weight"] for s in dim["signals"]], present)
+        weights = [s["weight"] for s in dim["signals"]]
+        used = _weights_used(definition, "weights_used", index, weights, present)
         entry: dict[str, Any] = {
             "score": score,
             "signals": [_expand_signal(spec, values, weight, model_fetched, reasons)
@@ -353,8 +387,9 @@ def expand_breakdown(stored: list, definition: Mapping[str, Any], version: str, 
             entry["missing"] = reasons["no_signal"]
         expanded[dim["name"]] = entry
     overall_weights = definition["overall_weights"]
-    dimension_used = renormalized_weights([overall_weights[d["name"]] for d in dims],
-                                  [dimension_scores.get(d["name"]) is not None for d in dims])
+    dimension_used = _weights_used(definition, "overall_weights_used", None,
+                                   [overall_weights[d["name"]] for d in dims],
+                                   [dimension_scores.get(d["name"]) is not None for d in dims])
     return {
         "config_version": version,
         "as_of": as_of,

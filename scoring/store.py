@@ -111,7 +111,7 @@ def write_scores(conn: sqlite3.Connection, table: ScoreTable, *, parallel: bool 
     breakdowns = Producer(lambda: _breakdown_chunks(table, chunks), fork=parallel)
     assert not (parallel and conn.in_transaction), "fork before the write transaction (scoring.parallel)"
     with conn, breakdowns:  # the fork happens here, before store_config opens the transaction
-        store_config(conn, table.config)
+        store_config(conn, table.config, table)
         conn.execute(_DELETE_UNSCORED)
         for rows, chunk in zip(chunks, breakdowns, strict=True):
             conn.executemany(UPSERT_SQL, _chunk_rows(table, rows, chunk))
