@@ -276,7 +276,7 @@ def naive_baseline(path: Path, sample: int, config: ScoringConfig) -> tuple[floa
     started = time.perf_counter()
     conn.execute("BEGIN")
     for model_id in picked:
-        conn.execute(UPSERT_SQL.split(" WHERE scores.breakdown")[0], naive_score_one(conn, model_id, config))
+        conn.execute(UPSERT_SQL, naive_score_one(conn, model_id, config))
     seconds = time.perf_counter() - started
     conn.rollback()
     conn.close()

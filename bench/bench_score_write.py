@@ -7,7 +7,7 @@
 This script times that write alone, beside what SQLite needs without Python in the loop, so that the
 scoring benchmark's write figure can be read against a floor measured in the same run:
 
-- baseline: the production statement (`scoring.store.UPSERT_SQL`, `executemany`) into the empty
+- baseline: the production statement (`scoring.store.upsert_sql()`, `executemany`) into the empty
   `scores` table of a migrated database, then again with every row changed (as after a crawl);
 - floor, Python: the same rows through `executemany` into an in-memory table without any index (the
   cost of handing a row to SQLite from Python);
@@ -32,7 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from db import open_db
-from scoring.store import UPSERT_SQL
+from scoring.store import upsert_sql
 
 COLUMNS = ("model_id, config_version, computed_at, overall, adoption, quality, ecosystem, momentum, "
            "percentile_global, percentile_task, breakdown")
@@ -65,8 +65,11 @@ def production_upserts(path: Path, first: list[tuple], changed: list[tuple]) -> 
     conn.execute("PRAGMA foreign_keys = OFF")  # as score_database does: no `models` rows needed
 
     def write(rows: list[tuple]) -> None:
+        # As write_scores: the version and as-of time in the statement, the other columns bound.
+        statement = upsert_sql(rows[0][1], rows[0][2])
+        parameters = [(row[0], *row[3:]) for row in rows]
         with conn:
-            conn.executemany(UPSERT_SQL, rows)
+            conn.executemany(statement, parameters)
 
     empty = timed(lambda: write(first))
     rewritten = timed(lambda: write(changed))
@@ -116,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         workdir = Path(tmp)
         empty, rewritten = production_upserts(workdir / "hub.db", first, changed)
         figures = [
-            ("baseline: UPSERT_SQL via executemany, empty `scores`", empty),
+            ("baseline: upsert_sql() via executemany, empty `scores`", empty),
             ("baseline: the same, every row changed", rewritten),
             ("floor, Python: executemany, in memory, no index", python_floor(first)),
         ]

@@ -65,6 +65,8 @@ def parse_config(data: Any, *, origin: str = "config") -> ScoringConfig:
     version = data.get("version")
     if not isinstance(version, str) or not version.strip():
         raise ConfigError(f"{origin}: 'version' must be a non-empty string")
+    if not version.isprintable():  # it is shown on pages and written into SQL statements as a literal
+        raise ConfigError(f"{origin}: 'version' must be printable text, without control characters")
     dimensions_data = _mapping(data.get("dimensions"), f"{origin}: dimensions")
     overall = _parse_overall_weights(data.get("overall_weights"), origin)
     dimensions = tuple(_parse_dimension(name, body, origin) for name, body in dimensions_data.items())

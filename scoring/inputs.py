@@ -64,7 +64,6 @@ class Timestamps:
         return mapping[codes]
 
 
-
 @dataclass
 class ScoringInputs:
     model_ids: list[str]

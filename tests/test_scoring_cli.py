@@ -151,6 +151,7 @@ def test_score_with_a_custom_config_records_its_version(db_path, tmp_path):
         (lambda c: c["dimensions"]["adoption"]["signals"]["likes"].update(transform="sqrt"), "transform"),
         (lambda c: c["overall_weights"].update(vibes=1), "unknown dimension"),
         (lambda c: c.update(version=""), "version"),
+        (lambda c: c.update(version="2026.11\x00"), "version.*printable"),
         (lambda c: c["dimensions"]["quality"]["signals"].update(likes_growth={"weight": 1, "cap": 1}),
          "momentum"),
     ],

@@ -131,3 +131,19 @@ def test_an_unreadable_breakdown_does_not_break_the_view_for_other_models(db_pat
     models = {m for (m,) in conn.execute("SELECT DISTINCT model_id FROM score_signals")}
     assert models == {"org/fine"}
     conn.close()
+
+
+def test_a_config_version_with_quotes_is_stored_as_written(db_path, tmp_path):
+    """The version and the as-of time are written into the upsert statement as SQL literals."""
+    config = tmp_path / "quoted.yaml"
+    config.write_text(TIED.replace('version: "tied.1"', """version: "it's 'v1'; --" """))
+    db = f.new_db(db_path)
+    f.add_model(db, "org/a", downloads=500, likes=20)
+    db.conn.commit()
+    score_database(db_path, config)
+    score_database(db_path, config)  # and compared as such: nothing to rewrite
+    conn = connect(db_path)
+    assert conn.execute("SELECT config_version, computed_at FROM scores").fetchall() == [
+        ("it's 'v1'; --", f.FETCHED_AT)]
+    assert load_breakdown(conn, "org/a")["config_version"] == "it's 'v1'; --"
+    conn.close()
