@@ -7,8 +7,9 @@
 This script times that write alone, beside what SQLite needs without Python in the loop, so that the
 scoring benchmark's write figure can be read against a floor measured in the same run:
 
-- baseline: the production statement (`scoring.store.upsert_sql()`, `executemany`) into the empty
-  `scores` table of a migrated database, then again with every row changed (as after a crawl);
+- baseline: the production write (`DELETE FROM scores`, then `scoring.store.insert_sql()` via
+  `executemany`) into the empty `scores` table of a migrated database, then again with every row changed
+  (as after a crawl);
 - floor, Python: the same rows through `executemany` into an in-memory table without any index (the
   cost of handing a row to SQLite from Python);
 - floor, SQLite alone: `INSERT ... SELECT` of the same rows from an attached copy (no Python per row),
@@ -32,7 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from db import open_db
-from scoring.store import upsert_sql
+from scoring.store import insert_sql
 
 COLUMNS = ("model_id, config_version, computed_at, overall, adoption, quality, ecosystem, momentum, "
            "percentile_global, percentile_task, breakdown")
@@ -60,15 +61,17 @@ def timed(run: Callable[[], object]) -> float:
     return time.perf_counter() - started
 
 
-def production_upserts(path: Path, first: list[tuple], changed: list[tuple]) -> tuple[float, float]:
+def production_writes(path: Path, first: list[tuple], changed: list[tuple]) -> tuple[float, float]:
     conn = open_db(path).conn
     conn.execute("PRAGMA foreign_keys = OFF")  # as score_database does: no `models` rows needed
 
     def write(rows: list[tuple]) -> None:
-        # As write_scores: the version and as-of time in the statement, the other columns bound.
-        statement = upsert_sql(rows[0][1], rows[0][2])
+        # As write_scores: empty the table, then the version and as-of time in the statement, the other
+        # columns bound.
+        statement = insert_sql(rows[0][1], rows[0][2])
         parameters = [(row[0], *row[3:]) for row in rows]
         with conn:
+            conn.execute("DELETE FROM scores")
             conn.executemany(statement, parameters)
 
     empty = timed(lambda: write(first))
@@ -117,9 +120,9 @@ def main(argv: list[str] | None = None) -> int:
     changed = make_rows(n, args.breakdown_bytes, "2026-11-02T06:00:00Z")
     with tempfile.TemporaryDirectory(prefix="bench_score_write_") as tmp:
         workdir = Path(tmp)
-        empty, rewritten = production_upserts(workdir / "hub.db", first, changed)
+        empty, rewritten = production_writes(workdir / "hub.db", first, changed)
         figures = [
-            ("baseline: upsert_sql() via executemany, empty `scores`", empty),
+            ("baseline: DELETE + insert_sql() via executemany, empty `scores`", empty),
             ("baseline: the same, every row changed", rewritten),
             ("floor, Python: executemany, in memory, no index", python_floor(first)),
         ]

@@ -286,7 +286,7 @@ def _weights_by_pattern(weights: list[float], patterns: np.ndarray) -> dict[str,
 
 def store_config(conn: sqlite3.Connection, config: ScoringConfig, table: ScoreTable | None = None) -> None:
     """Record the config's shared breakdown parts, with the weights used by `table`'s models (replacing an
-    earlier definition of the same version: every score of that version is rewritten in the same
+    earlier definition of the same version: every score is written again in the same
     transaction, and every stored row's pattern is one of `table`'s)."""
     definition = json.dumps(config_definition(config, table), separators=(",", ":"), ensure_ascii=False)
     conn.execute(

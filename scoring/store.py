@@ -26,25 +26,15 @@ from scoring.parallel import Producer
 
 _COLUMNS = ("model_id", "config_version", "computed_at", "overall", "adoption", "quality", "ecosystem",
             "momentum", "percentile_global", "percentile_task", "breakdown")
-# An upsert rewrites each row in place: cheaper than DELETE-all + INSERT, which frees and reallocates
-# every page of the table. Rows whose content is unchanged (every column compared) are not rewritten.
-def _upsert(values: list[str]) -> str:
-    return (
-        f"INSERT INTO scores ({', '.join(_COLUMNS)}) VALUES ({', '.join(values)}) "
-        "ON CONFLICT (model_id) DO UPDATE SET "
-        + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS[1:])
-        + " WHERE " + " OR ".join(f"scores.{c} IS NOT excluded.{c}" for c in _COLUMNS[1:])
-    )
 
 
-UPSERT_SQL = _upsert(["?"] * len(_COLUMNS))  # one parameter per column, in _COLUMNS order
-
-
-def upsert_sql(config_version: str, computed_at: str | None) -> str:
-    """UPSERT_SQL with the two values every row of one scoring shares written into the statement as
-    literals: binding them a million times costs about half a second. Parameters: the other columns."""
+def insert_sql(config_version: str, computed_at: str | None) -> str:
+    """The INSERT of one `scores` row, with the two values every row of one scoring shares written into
+    the statement as literals: binding them a million times costs about half a second. Parameters: the
+    other columns, in _COLUMNS order."""
     shared = {"config_version": _sql_literal(config_version), "computed_at": _sql_literal(computed_at)}
-    return _upsert([shared.get(column, "?") for column in _COLUMNS])
+    values = [shared.get(column, "?") for column in _COLUMNS]
+    return f"INSERT INTO scores ({', '.join(_COLUMNS)}) VALUES ({', '.join(values)})"
 
 
 def _sql_literal(value: str | None) -> str:
@@ -64,10 +54,11 @@ class ScoreSummary:
 # Breakdowns are built in chunks of this many models. With a second process, it builds the next chunk's
 # breakdowns (Python string work) while this one writes the current chunk (SQLite work).
 WRITE_CHUNK_MODELS = 100_000
-# Scores of models that left the Hub. Scored models are exactly the non-removed ones and rows are never
-# deleted from `models`, so this leaves the rows of `table` and nothing else.
-_DELETE_UNSCORED = ("DELETE FROM scores WHERE model_id IN "
-                    "(SELECT model_id FROM models WHERE removed_at IS NOT NULL)")
+# Every row is written again: after a crawl nearly every row changes anyway (the as-of time and each
+# model's fetched_at are in it), and emptying the table then appending rows in model_id order costs less
+# than updating them in place (measured on a million rows: 15.8 s against 18.2 s end to end, and no slower
+# when nothing changed). Scores of models that left the Hub go with the rest.
+_EMPTY_SCORES = "DELETE FROM scores"
 
 
 def _nullable(values: np.ndarray) -> list[float | None]:
@@ -78,7 +69,7 @@ def _nullable(values: np.ndarray) -> list[float | None]:
 
 
 def score_rows(table: ScoreTable) -> Iterator[tuple]:
-    """The parameters of upsert_sql() per model (the `scores` columns but config_version and computed_at),
+    """The parameters of insert_sql() per model (the `scores` columns but config_version and computed_at),
     in model_id order."""
     chunks = _chunks(table.inputs.size)
     for rows, breakdowns in zip(chunks, _breakdown_chunks(table, chunks), strict=True):
@@ -125,10 +116,10 @@ def write_scores(conn: sqlite3.Connection, table: ScoreTable, *, parallel: bool 
     chunks = _chunks(table.inputs.size)
     breakdowns = Producer(lambda: _breakdown_chunks(table, chunks), fork=parallel)
     assert not (parallel and conn.in_transaction), "fork before the write transaction (scoring.parallel)"
-    statement = upsert_sql(table.config.version, table.inputs.as_of)
+    statement = insert_sql(table.config.version, table.inputs.as_of)
     with conn, breakdowns:  # the fork happens here, before store_config opens the transaction
         store_config(conn, table.config, table)
-        conn.execute(_DELETE_UNSCORED)
+        conn.execute(_EMPTY_SCORES)
         for rows, chunk in zip(chunks, breakdowns, strict=True):
             conn.executemany(statement, _chunk_rows(table, rows, chunk))
 
