@@ -100,13 +100,18 @@ def test_m008_carries_the_stored_weights_used_over_instead_of_recomputing_them(d
     conn.close()
 
 
-def test_a_row_of_a_shape_we_never_wrote_is_left_alone_and_shows_no_breakdown(db_path):
+def scored_pair(db_path, first: str, second: str):
+    """Two models scored with the shipped config; a connection to their database."""
     db = f.new_db(db_path)
-    f.add_model(db, "org/odd")
-    f.add_model(db, "org/fine")
+    f.add_model(db, first)
+    f.add_model(db, second)
     db.conn.commit()
     score_database(db_path)
-    conn = connect(db_path)
+    return connect(db_path)
+
+
+def test_a_row_of_a_shape_we_never_wrote_is_left_alone_and_shows_no_breakdown(db_path):
+    conn = scored_pair(db_path, "org/odd", "org/fine")
     _before_m008(conn, "org/odd", "[1,2,3,4,5]")
     assert load_breakdown(conn, "org/odd") is None  # a database not migrated yet (pages, compare)
     conn.close()
@@ -120,12 +125,7 @@ def test_a_row_of_a_shape_we_never_wrote_is_left_alone_and_shows_no_breakdown(db
 
 
 def test_an_unreadable_breakdown_does_not_break_the_view_for_other_models(db_path):
-    db = f.new_db(db_path)
-    f.add_model(db, "org/broken")
-    f.add_model(db, "org/fine")
-    db.conn.commit()
-    score_database(db_path)
-    conn = connect(db_path)
+    conn = scored_pair(db_path, "org/broken", "org/fine")
     with conn:
         conn.execute("UPDATE scores SET breakdown = 'not json' WHERE model_id = 'org/broken'")
     models = {m for (m,) in conn.execute("SELECT DISTINCT model_id FROM score_signals")}
