@@ -16,7 +16,7 @@ and the card callbacks release it when the backlog has halved.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from urllib.parse import quote
 
 import scrapy
@@ -57,6 +57,21 @@ class CardFetchMixin:
     def endpoint(self) -> str:
         """HF_ENDPOINT, checked (crawler.endpoint): ValueError with the reason when it is unusable."""
         return checked_endpoint(self.settings.get("HF_ENDPOINT"))  # type: ignore[attr-defined]
+
+    # FailedPage.kind of the first request, when HF_ENDPOINT makes it impossible (set by each spider).
+    first_request_kind: str = "page"
+
+    def first_request(self) -> scrapy.Request:
+        """The spider's first request (raises ValueError when HF_ENDPOINT is unusable)."""
+        raise NotImplementedError
+
+    async def start(self) -> AsyncIterator[scrapy.Request | FailedPage]:
+        try:
+            request = self.first_request()
+        except ValueError as unusable:  # HF_ENDPOINT: the run fails with the reason, no traceback
+            yield self.unusable_endpoint(self.first_request_kind, unusable)
+            return
+        yield request
 
     def unusable_endpoint(self, kind: str, error: ValueError) -> FailedPage:
         """The run's first item when HF_ENDPOINT cannot be requested: it fails with the reason."""

@@ -10,7 +10,7 @@ removed, never deleted.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -73,14 +73,11 @@ class HubModelSpider(CardFetchMixin, scrapy.Spider):
         query = urlencode([("expand[]", value) for value in MODEL_INFO_EXPAND])
         return f"{endpoint}/api/models/{quote(self.model_id, safe='/')}?{query}"
 
-    async def start(self) -> AsyncIterator[scrapy.Request | FailedPage]:
-        try:
-            url = self.model_url()
-        except ValueError as unusable:  # HF_ENDPOINT: the run fails with the reason, no traceback
-            yield self.unusable_endpoint("model_info", unusable)
-            return
-        yield scrapy.Request(url, callback=self.parse, errback=self.request_failed,
-                             meta={"handle_httpstatus_list": list(GONE_STATUSES)}, dont_filter=True)
+    first_request_kind = "model_info"
+
+    def first_request(self) -> scrapy.Request:
+        return scrapy.Request(self.model_url(), callback=self.parse, errback=self.request_failed,
+                              meta={"handle_httpstatus_list": list(GONE_STATUSES)}, dont_filter=True)
 
     def parse(self, response: Response) -> Iterator[ModelInfo | ModelGone | FailedPage]:
         fetched_at = utc_now_iso()

@@ -9,7 +9,7 @@ missing from it are marked removed at the end of a successful run.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
 
@@ -102,13 +102,10 @@ class HubModelsSpider(CardFetchMixin, scrapy.Spider):
     def page_request(self, url: str) -> scrapy.Request:
         return scrapy.Request(url, callback=self.parse, errback=self.page_failed, dont_filter=True)
 
-    async def start(self) -> AsyncIterator[scrapy.Request | FailedPage]:
-        try:
-            url = self.first_page_url()
-        except ValueError as unusable:  # HF_ENDPOINT: the run fails with the reason, no traceback
-            yield self.unusable_endpoint("listing", unusable)
-            return
-        yield self.page_request(url)
+    first_request_kind = "listing"
+
+    def first_request(self) -> scrapy.Request:
+        return self.page_request(self.first_page_url())
 
     # --- responses ----------------------------------------------------------------------------------
     def parse(self, response: Response) -> Iterator[scrapy.Request | ListingPage | FailedPage]:
