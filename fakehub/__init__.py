@@ -12,7 +12,22 @@ Usage::
 See fakehub/README.md for the endpoints and the fault knobs.
 """
 
-from fakehub.server import FakeHub, RequestRecord
-from fakehub.store import HubStore
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from fakehub.server import FakeHub, RequestRecord
+    from fakehub.store import HubStore
 
 __all__ = ["FakeHub", "HubStore", "RequestRecord"]
+_HOMES = {"FakeHub": "fakehub.server", "RequestRecord": "fakehub.server", "HubStore": "fakehub.store"}
+
+
+def __getattr__(name: str) -> Any:
+    """Imported on first use: `hubcrawl crawl` lists the fakehub command but never starts a server."""
+    if name not in _HOMES:
+        raise AttributeError(f"module 'fakehub' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(_HOMES[name]), name)

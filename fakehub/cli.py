@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from fakehub.gcutil import freeze_long_lived
-from fakehub.store import HubStore
+if TYPE_CHECKING:
+    from fakehub.store import HubStore
 
 HELP = "serve a local fake Hugging Face Hub (the bundled demo hub, or N synthetic models)"
 
@@ -25,6 +26,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def build_store(args: argparse.Namespace) -> HubStore:
+    from fakehub.store import HubStore
+
     if args.synthetic is not None:
         from fakehub.synthetic import make_card, make_models
 
@@ -38,6 +41,7 @@ def build_store(args: argparse.Namespace) -> HubStore:
 
 
 def run(args: argparse.Namespace) -> int:
+    from fakehub.gcutil import freeze_long_lived
     from fakehub.server import FakeHub
 
     store = build_store(args)

@@ -39,7 +39,6 @@ from scrapy import signals
 from crawler import defaults
 from crawler.items import CardFetched, FailedPage, ListingPage, ModelGone, ModelInfo
 from hubcrawl.clock import utc_now, utc_now_iso
-from ingest.cards.capabilities import INFO_ENDPOINT_FIELDS
 
 if TYPE_CHECKING:
     from db.reader import CardState
@@ -380,6 +379,8 @@ def card_api_from_info(raw: dict) -> dict:
     `model-index`, and the Hub omits an expanded field that has no value: absent here means "none"
     (the stored rows go), unlike a list item, which never carries them (the stored rows stay). The same
     holds for the fields only the info endpoint sends (INFO_ENDPOINT_FIELDS)."""
+    from ingest.cards.capabilities import INFO_ENDPOINT_FIELDS  # bs4 and lxml: not for a --no-cards crawl
+
     return {"evalResults": [], "model-index": None, **dict.fromkeys(INFO_ENDPOINT_FIELDS), **raw}
 
 

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
-from db.connection import connect
 from hubcrawl.paths import missing_db_problem
-from pages.data import UnknownModelError, load_pair, read_snapshot, resolve_model_id
-from pages.page import build_compare_page
-from pages.render_html import render_compare_html
-from pages.render_json import render_compare_json
-from pages.render_md import render_compare_md
+
+if TYPE_CHECKING:
+    from pages.data import UnknownModelError
 
 HELP = "print a side-by-side comparison of two models (html, md or json) from the database"
 
-RENDERERS = {"html": render_compare_html, "md": render_compare_md, "json": render_compare_json}
+# The page modules are imported by run(): every other command starts without them.
+RENDERERS = {"html": "render_compare_html", "md": "render_compare_md", "json": "render_compare_json"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -35,6 +34,12 @@ def unknown_model_message(error: UnknownModelError, db_path: str, command: str =
 
 
 def run(args: argparse.Namespace) -> int:
+    import importlib
+
+    from db.connection import connect
+    from pages.data import UnknownModelError, load_pair, read_snapshot, resolve_model_id
+    from pages.page import build_compare_page
+
     if problem := missing_db_problem(args.db):
         print(f"hubcrawl compare: {problem}", file=sys.stderr)
         return 1
@@ -52,5 +57,6 @@ def run(args: argparse.Namespace) -> int:
         return 1
     finally:
         conn.close()
-    sys.stdout.write(RENDERERS[args.format](page))
+    render = getattr(importlib.import_module(f"pages.render_{args.format}"), RENDERERS[args.format])
+    sys.stdout.write(render(page))
     return 0

@@ -7,7 +7,6 @@ import sqlite3
 import sys
 
 from hubcrawl.paths import missing_db_problem
-from scoring.explain import load_score, render_json, render_text
 
 HELP = "show how a model's score was computed: every signal, weight and contribution"
 
@@ -20,6 +19,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from db import open_db
+    from scoring.explain import load_score, render_json, render_text
 
     if problem := missing_db_problem(args.db):
         print(f"hubcrawl explain: {problem}", file=sys.stderr)

@@ -6,11 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from db.connection import connect
 from hubcrawl.commands.compare import unknown_model_message
 from hubcrawl.paths import missing_db_problem, no_models_problem, prepare_output_dir
-from pages.data import UnknownModelError, resolve_model_id
-from pages.site import build_site
 
 HELP = "build the static comparison site (HTML, Markdown and JSON) from the database"
 
@@ -40,6 +37,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from db.connection import connect
+    from pages.data import UnknownModelError, resolve_model_id
+    from pages.site import build_site
+
     if problem := missing_db_problem(args.db):
         print(f"hubcrawl pages: {problem}", file=sys.stderr)
         return 1

@@ -7,8 +7,6 @@ import sys
 import time
 
 from hubcrawl.paths import missing_db_problem
-from scoring.config import ConfigError
-from scoring.store import score_database
 
 HELP = "recompute every model's scores (adoption, quality, ecosystem, momentum, overall, percentiles)"
 
@@ -19,6 +17,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from scoring.config import ConfigError
+    from scoring.store import score_database
+
     if problem := missing_db_problem(args.db):
         print(f"hubcrawl score: {problem}", file=sys.stderr)
         return 1  # as every command that reads an existing database
