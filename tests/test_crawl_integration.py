@@ -256,6 +256,29 @@ def test_second_crawl_snapshots_only_changed_models_and_marks_removed_ones(db_pa
     assert second_run["models_removed"] == len(removed)
 
 
+# Modules a listing crawl has no use for, and what pulled each one in before (every start paid for them).
+NOT_FOR_A_CRAWL = (
+    "aiohttp",  # Scrapy's remote control extension, imported even to be disabled
+    "tldextract",  # the cookies middleware, likewise
+    "bs4",  # card parsing, only when cards are fetched
+    "pages.site", "scoring.store", "fakehub.server",  # other commands of the CLI
+)
+
+
+def test_a_crawl_without_cards_imports_nothing_it_does_not_use(db_path):
+    script = (
+        "import sys\n"
+        "from hubcrawl.cli import main\n"
+        f"status = main(['crawl', '--no-cards', '--quiet', '--db', {str(db_path)!r}])\n"
+        f"print(status, sorted(name for name in {NOT_FOR_A_CRAWL!r} if name in sys.modules))\n"
+    )
+    with FakeHub(make_store(10)) as hub:
+        result = subprocess.run([sys.executable, "-c", script], cwd=REPO_ROOT, env=cli_env(hub),
+                                capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "0 []"
+
+
 def test_recrawl_refreshes_one_model_with_spaces_and_children(db_path):
     store = make_store(200)
     parent = "org0/model-00000"  # model-00001 is not a child; model-00004's parent is model-00003
