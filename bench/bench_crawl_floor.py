@@ -14,9 +14,11 @@ way we know, with nothing else running:
 - fetching the pages (urllib, no Scrapy), decoding them (`json.loads`), normalizing them
   (`ingest.listing.normalize_page`), building the rows (`db.writer._plan_page` against an empty
   database) and compressing the archive (zlib level 1);
-- the SQLite inserts into empty tables with no secondary index, 20 pages per transaction: archive,
-  models, snapshots, edges, and tags both as they are stored (a row per model and tag) and in the
-  cheapest layout we know (one JSON list per model); then the indexes.
+- the SQLite inserts into empty tables with no secondary index: archive, models, snapshots, edges,
+  and tags both as they are stored (a row per model and tag) and in the cheapest layout we know (one
+  JSON list per model); then the indexes. By default the whole crawl is one transaction, the cheapest
+  way; `--group-pages 20` commits as `hubcrawl crawl` does (every 20 pages, so that a killed crawl
+  loses little), which rewrites the pages that several groups touch and costs about 1 s more.
 
 SQLite has one writer, so its inserts are a serial chain no second core can shorten. Everything else
 could, at best, run on the other core at the same time. The floor is therefore
@@ -61,7 +63,6 @@ from db.writer import (  # noqa: E402
 from ingest.listing import normalize_page  # noqa: E402
 
 FETCHED_AT = "2026-11-22T06:00:00Z"
-GROUP_PAGES = 20  # pages per transaction, as the crawl's writer groups them
 _INSERT_MODEL = (f"INSERT INTO models ({', '.join(_UPSERT_COLUMNS)}) "
                  f"VALUES ({', '.join('?' * len(_UPSERT_COLUMNS))})")
 _INSERT_SNAPSHOT = ("INSERT INTO snapshots (model_id, taken_at, run_id, downloads, downloads_all_time, "
@@ -109,12 +110,13 @@ def empty_database(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def measure_stages(conn: sqlite3.Connection, pages: list[tuple[str, bytes]]) -> tuple[StageTimes, StageTimes]:
+def measure_stages(conn: sqlite3.Connection, pages: list[tuple[str, bytes]],
+                   group_pages: int) -> tuple[StageTimes, StageTimes]:
     """Page by page, as a crawl streams them: each stage timed on its own. Returns the CPU-only stages
-    and the SQLite ones (pages committed in groups of GROUP_PAGES)."""
+    and the SQLite ones (`group_pages` pages per transaction)."""
     cpu, chain = StageTimes(), StageTimes()
     for number, (url, body) in enumerate(pages):
-        if number % GROUP_PAGES == 0:
+        if number % group_pages == 0:
             conn.execute("BEGIN")
         items = cpu.time("decode (json.loads)", json.loads, body)
         facts, _ = cpu.time("normalize (ingest.listing)", normalize_page, items, source_url=url,
@@ -122,8 +124,8 @@ def measure_stages(conn: sqlite3.Connection, pages: list[tuple[str, bytes]]) -> 
         writes, _ = cpu.time("build rows (db.writer._plan_page)", _plan_page, facts, {}, 1)
         blob = cpu.time("compress archive (zlib 1)", zlib.compress, body, 1)
         insert(chain, conn, url, blob, facts, writes)
-        if number % GROUP_PAGES == GROUP_PAGES - 1 or number == len(pages) - 1:
-            chain.time("commits", conn.execute, "COMMIT")
+        if number % group_pages == group_pages - 1 or number == len(pages) - 1:
+            chain.time(f"commits, {group_pages} pages per transaction", conn.execute, "COMMIT")
     of_models = [name for name in BULK_LOAD_INDEXES if name != "tags_tag"]
     chain.time("indexes of models", build_indexes, conn, of_models)
     chain.time("index of tags (as stored)", build_indexes, conn, ["tags_tag"])
@@ -155,6 +157,8 @@ def build_indexes(conn: sqlite3.Connection, names: list[str]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", type=int, default=100_000)
+    parser.add_argument("--group-pages", type=int, default=0,
+                        help="pages per transaction (default 0: the whole crawl in one, the cheapest)")
     args = parser.parse_args(argv)
 
     print(f"starting a fake hub with {args.models:,} synthetic models ...", flush=True)
@@ -167,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory() as tmp:
             clients = measure_clients(Path(tmp), env)
             conn = empty_database(Path(tmp) / "floor.db")
-            cpu, chain = measure_stages(conn, pages)
+            cpu, chain = measure_stages(conn, pages, args.group_pages or len(pages))
             conn.close()
     finally:
         hub.terminate()
