@@ -132,9 +132,10 @@ UNUSED_DOWNLOADER_MIDDLEWARES = frozenset({
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware",
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware",
     "scrapy.downloadermiddlewares.cookies.CookiesMiddleware",
-    "scrapy.downloadermiddlewares.httpproxy.HttpProxyMiddleware",
     "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware",
 })
+# HttpProxyMiddleware stays: like curl and huggingface_hub, the crawl honors http_proxy, https_proxy and
+# no_proxy from the environment (a cron host behind a proxy has no other way out).
 UNUSED_EXTENSIONS = frozenset({
     "scrapy.extensions.telnet.TelnetConsole",
     "scrapy.extensions.memdebug.MemoryDebugger",

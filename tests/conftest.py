@@ -7,6 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from crawler.endpoint import without_proxies
+
+# Every hub the tests talk to runs on this machine, and the crawl honors *_proxy variables: a proxy set
+# for the outside world (on a CI host, say) must not carry the tests' requests, nor their children's.
+for _name in set(os.environ) - set(without_proxies(os.environ)):
+    del os.environ[_name]
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DIR = Path(os.environ.get("HUBCRAWL_SHARED_DIR", REPO_ROOT.parent / "shared"))
 REQUIRE_SHARED = os.environ.get("HUBCRAWL_REQUIRE_SHARED") == "1"

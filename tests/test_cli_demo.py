@@ -33,8 +33,9 @@ def test_the_demo_runs_offline_and_prints_its_comparison(tmp_path):
     secret = "hf_demo_must_never_send_this_token"
     # Run from an unrelated folder, as a user would; the repo is importable as after `pip install -e .`.
     python_path = os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))
-    env = {**os.environ, "PYTHONPATH": python_path, "HF_TOKEN": secret,
-           "HF_ENDPOINT": "http://127.0.0.1:9"}  # the real hub setting must not matter: nothing listens on 9
+    # The real hub's settings must not matter, a proxy for the real Hub included: nothing listens on 9.
+    env = {**os.environ, "PYTHONPATH": python_path, "HF_TOKEN": secret, "HF_ENDPOINT": "http://127.0.0.1:9",
+           "http_proxy": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9"}
     out = tmp_path / "demo-out"
     result = subprocess.run([sys.executable, "-m", "hubcrawl", "demo", "--out", str(out)], cwd=tmp_path,
                             env=env, capture_output=True, text=True, timeout=300)

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from crawler.endpoint import without_proxies
 from db.connection import DEFAULT_DB_PATH
 from hubcrawl.paths import prepare_output_dir
 
@@ -49,8 +50,10 @@ def run(args: argparse.Namespace) -> int:
         return 2
     site = out / "site"
     with FakeHub(load_demo_store()) as hub:
-        env = {**os.environ, "HF_ENDPOINT": hub.url}
-        env.pop("HF_TOKEN", None)  # the demo hub needs no token; never send a real one to it
+        # No token (the demo hub needs none; never send a real one to it) and no proxy (one set for the
+        # real Hub could not reach a hub on this machine).
+        env = {**without_proxies(os.environ), "HF_ENDPOINT": hub.url}
+        env.pop("HF_TOKEN", None)
         steps = [
             ["crawl", "--db", db_path],
             *(["recrawl", model_id, "--db", db_path] for model_id in DEMO_RECRAWL),
