@@ -323,6 +323,15 @@ def test_the_crawl_goes_through_the_proxy_the_environment_names(db_path):
     assert len(listing) == 2
 
 
+def test_a_proxy_that_cannot_be_reached_is_named_in_the_failure(db_path):
+    with FakeHub(make_store(10)) as hub:
+        result = hubcrawl(hub, "crawl", "--no-cards", "--db", str(db_path), HUBCRAWL_MAX_RETRIES="0",
+                          http_proxy="http://proxy-user:proxy-secret@127.0.0.1:9")
+    assert result.returncode == 1
+    assert "through the proxy http://127.0.0.1:9 " in result.stderr
+    assert "proxy-secret" not in result.stderr + result.stdout + str(runs(db_path))
+
+
 def test_recrawl_refreshes_one_model_with_spaces_and_children(db_path):
     store = make_store(200)
     parent = "org0/model-00000"  # model-00001 is not a child; model-00004's parent is model-00003

@@ -166,4 +166,8 @@ def failed_page_from(failure: Failure, *, kind: str) -> FailedPage:
         reason = f"HTTP {status}"
     else:
         reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        if request is not None and (proxy := request.meta.get("proxy")):
+            # A dead proxy fails like a dead hub: say which one was in the way (Scrapy keeps no
+            # credentials in meta["proxy"]).
+            reason += f" (through the proxy {proxy} that *_proxy in the environment names)"
     return FailedPage(url=url, kind=kind, reason=reason, status=status, fetched_at=utc_now_iso())
