@@ -7,16 +7,9 @@ would repeat the password in every log line and in `crawl_runs.message`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 EXAMPLE = "https://huggingface.co"
-
-
-def without_proxies(environ: Mapping[str, str]) -> dict[str, str]:
-    """`environ` minus the `*_proxy` variables (any case) through which the crawl would send its requests
-    (Scrapy reads them with urllib's getproxies): for a crawl of a hub on this machine."""
-    return {name: value for name, value in environ.items() if not name.lower().endswith("_proxy")}
 
 
 def checked_endpoint(value: str | None) -> str:

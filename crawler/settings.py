@@ -133,9 +133,8 @@ UNUSED_DOWNLOADER_MIDDLEWARES = frozenset({
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware",
     "scrapy.downloadermiddlewares.cookies.CookiesMiddleware",
     "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware",
+    "scrapy.downloadermiddlewares.httpproxy.HttpProxyMiddleware",  # replaced by EnvProxyMiddleware
 })
-# HttpProxyMiddleware stays: like curl and huggingface_hub, the crawl honors http_proxy, https_proxy and
-# no_proxy from the environment (a cron host behind a proxy has no other way out).
 UNUSED_EXTENSIONS = frozenset({
     "scrapy.extensions.telnet.TelnetConsole",
     "scrapy.extensions.memdebug.MemoryDebugger",
@@ -155,6 +154,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.backoff_retry.BackoffRetryMiddleware": 550,
     # After UserAgent (500) and before the download, only for the Hub's host.
     "crawler.middlewares.hub_auth.HubAuthMiddleware": 560,
+    # Like curl and huggingface_hub, the crawl honors http_proxy, https_proxy and no_proxy (a cron host
+    # behind a proxy has no other way out). Scrapy's own slot for HttpProxyMiddleware.
+    "crawler.middlewares.env_proxy.EnvProxyMiddleware": 750,
 }
 
 ITEM_PIPELINES = {

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.endpoint import without_proxies
+from crawler.proxies import without_proxies
 
 # Every hub the tests talk to runs on this machine, and the crawl honors *_proxy variables: a proxy set
 # for the outside world (on a CI host, say) must not carry the tests' requests, nor their children's.

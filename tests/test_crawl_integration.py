@@ -17,11 +17,8 @@ import subprocess
 import sys
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.error import HTTPError
 from urllib.parse import parse_qsl
-from urllib.request import ProxyHandler, build_opener
 
 import pytest
 
@@ -280,56 +277,6 @@ def test_a_crawl_without_cards_imports_nothing_it_does_not_use(db_path):
                                 capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == "0 []"
-
-
-class ForwardingProxy(BaseHTTPRequestHandler):
-    """A plain HTTP proxy: records each absolute-form request line (in its server's `seen`) and
-    fetches it directly."""
-
-    def do_GET(self) -> None:
-        self.server.seen.append(self.path)
-        try:
-            response = build_opener(ProxyHandler({})).open(self.path, timeout=30)
-        except HTTPError as error:
-            response = error
-        with response:
-            body = response.read()
-            self.send_response(response.status)
-            for name, value in response.headers.items():
-                if name.lower() not in ("connection", "transfer-encoding", "content-length"):
-                    self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-def test_the_crawl_goes_through_the_proxy_the_environment_names(db_path):
-    proxy = ThreadingHTTPServer(("127.0.0.1", 0), ForwardingProxy)
-    proxy.seen = []
-    threading.Thread(target=proxy.serve_forever, daemon=True).start()
-    try:
-        with FakeHub(make_store(TWO_PAGES)) as hub:
-            result = hubcrawl(hub, "crawl", "--no-cards", "--db", str(db_path),
-                              http_proxy=f"http://127.0.0.1:{proxy.server_port}")
-    finally:
-        proxy.shutdown()
-        proxy.server_close()
-    assert result.returncode == 0, result.stderr
-    assert query(db_path, "SELECT count(*) FROM models") == [(TWO_PAGES,)]
-    listing = [path for path in proxy.seen if path.startswith(f"{hub.url}/api/models?")]
-    assert len(listing) == 2
-
-
-def test_a_proxy_that_cannot_be_reached_is_named_in_the_failure(db_path):
-    with FakeHub(make_store(10)) as hub:
-        result = hubcrawl(hub, "crawl", "--no-cards", "--db", str(db_path), HUBCRAWL_MAX_RETRIES="0",
-                          http_proxy="http://proxy-user:proxy-secret@127.0.0.1:9")
-    assert result.returncode == 1
-    assert "through the proxy http://127.0.0.1:9 " in result.stderr
-    assert "proxy-secret" not in result.stderr + result.stdout + str(runs(db_path))
 
 
 def test_recrawl_refreshes_one_model_with_spaces_and_children(db_path):

@@ -19,6 +19,7 @@ from twisted.python.failure import Failure
 
 from crawler.headers import header_text, parse_next_link
 from crawler.items import FailedPage, ListingPage, parse_listing_body
+from crawler.proxies import connection_failure_reason
 from crawler.spiders.cards import CardFetchMixin
 from hubcrawl.clock import utc_now_iso
 
@@ -165,9 +166,5 @@ def failed_page_from(failure: Failure, *, kind: str) -> FailedPage:
     elif status is not None:
         reason = f"HTTP {status}"
     else:
-        reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
-        if request is not None and (proxy := request.meta.get("proxy")):
-            # A dead proxy fails like a dead hub: say which one was in the way (Scrapy keeps no
-            # credentials in meta["proxy"]).
-            reason += f" (through the proxy {proxy} that *_proxy in the environment names)"
+        reason = connection_failure_reason(failure)
     return FailedPage(url=url, kind=kind, reason=reason, status=status, fetched_at=utc_now_iso())

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from crawler.endpoint import without_proxies
+from crawler.proxies import without_proxies
 from db.connection import DEFAULT_DB_PATH
 from hubcrawl.paths import prepare_output_dir
 
