@@ -158,6 +158,8 @@ DOWNLOADER_MIDDLEWARES = {
     # behind a proxy has no other way out). Scrapy's own slot for HttpProxyMiddleware.
     "crawler.middlewares.env_proxy.EnvProxyMiddleware": 750,
 }
+# Proxy user and password bytes as curl and httpx send them (Scrapy's default is latin-1).
+HTTPPROXY_AUTH_ENCODING = "utf-8"
 
 ITEM_PIPELINES = {
     "crawler.pipelines.sqlite_writer.SqliteWriterPipeline": 300,

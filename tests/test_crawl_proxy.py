@@ -17,10 +17,13 @@ from contextlib import contextmanager, suppress
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.error import HTTPError
+from urllib.parse import quote
 from urllib.request import ProxyHandler, build_opener
 
 import pytest
+from scrapy import Request
 
+from crawler.middlewares.env_proxy import EnvProxyMiddleware
 from fakehub import FakeHub
 from tests.test_crawl_integration import TWO_PAGES, hubcrawl, make_store, query, runs
 
@@ -222,3 +225,24 @@ def test_a_card_that_fails_at_the_connection_names_the_proxy_too(db_path):
     warnings = [line for line in result.stderr.splitlines() if "card of " in line and "not fetched" in line]
     assert len(warnings) == 3, result.stderr[-1500:]
     assert all(f"through the proxy http://127.0.0.1:{proxy.server_port} " in line for line in warnings)
+
+
+@pytest.mark.parametrize("password", ["pässword", "pa€ss"])  # in latin-1, and not
+def test_proxy_credentials_outside_ascii_are_sent_as_utf8_like_curl_does(db_path, password):
+    expected = "Basic " + base64.b64encode(f"proxyuser:{password}".encode()).decode()
+    with local_proxy() as proxy, FakeHub(make_store(10)) as hub:
+        result = hubcrawl(hub, "crawl", "--no-cards", "--db", str(db_path), HUBCRAWL_MAX_RETRIES="0",
+                          http_proxy=f"http://proxyuser:{quote(password)}@127.0.0.1:{proxy.server_port}")
+    assert result.returncode == 0, result.stderr[-800:]
+    assert query(db_path, "SELECT count(*) FROM models") == [(10,)]
+    assert proxy.seen, "the crawl went around the proxy that http_proxy names"
+    assert proxy.credentials == [expected] * len(proxy.seen)
+
+
+def test_an_empty_proxy_in_a_request_still_means_no_proxy(monkeypatch):
+    # Scrapy's way for one request to go around the environment's proxy.
+    monkeypatch.setenv("https_proxy", "proxy.example:3128")
+    request = Request("https://huggingface.co/api/models", meta={"proxy": ""})
+    EnvProxyMiddleware().process_request(request)
+    assert not request.meta["proxy"]
+    assert b"Proxy-Authorization" not in request.headers
