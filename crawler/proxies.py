@@ -7,8 +7,10 @@ The crawl reaches the Hub through the proxy these variables name, as curl and `h
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from twisted.python.failure import Failure
+if TYPE_CHECKING:  # the demo imports this module with every command: no Twisted for them
+    from twisted.python.failure import Failure
 
 
 def without_proxies(environ: Mapping[str, str]) -> dict[str, str]:
