@@ -18,9 +18,9 @@ def without_proxies(environ: Mapping[str, str]) -> dict[str, str]:
     return {name: value for name, value in environ.items() if not name.lower().endswith("_proxy")}
 
 
-def connection_failure_reason(failure: Failure) -> str:
-    """`Type: message` of a request that got no response, naming the proxy it went through, if any: a
-    dead proxy fails just like a dead hub. Scrapy keeps no credentials in `meta["proxy"]`."""
+def failure_reason(failure: Failure) -> str:
+    """`Type: message` of a failed request, naming the proxy it went through, if any: a dead proxy fails
+    just like a dead hub. Scrapy keeps no credentials in `meta["proxy"]`."""
     reason = f"{failure.type.__name__}: {failure.getErrorMessage()}"
     request = getattr(failure, "request", None)
     if request is not None and (proxy := request.meta.get("proxy")):

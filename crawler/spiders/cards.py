@@ -28,7 +28,7 @@ from crawler import defaults
 from crawler.endpoint import checked_endpoint
 from crawler.headers import header_text
 from crawler.items import CardFetched, FailedPage
-from crawler.proxies import connection_failure_reason
+from crawler.proxies import failure_reason
 from hubcrawl.clock import utc_now_iso
 
 # Statuses the card callback handles itself (everything else goes to the errback after retries).
@@ -123,8 +123,7 @@ class CardFetchMixin:
             model_id=card["model_id"], url=request.url, outcome="error",
             http_status=response.status if response is not None else None, body=None, etag=None,
             sha=card["sha"], fetched_at=utc_now_iso(), api=card["api"], children=card["children"],
-            reason=(connection_failure_reason(failure) if response is None
-                    else f"{failure.type.__name__}: {failure.getErrorMessage()}"),
+            reason=failure_reason(failure),
             too_large=_over_download_cap(failure, crawling=bool(getattr(self.crawler, "crawling", False))),
         )
         yield from self._card_done()

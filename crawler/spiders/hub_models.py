@@ -19,7 +19,7 @@ from twisted.python.failure import Failure
 
 from crawler.headers import header_text, parse_next_link
 from crawler.items import FailedPage, ListingPage, parse_listing_body
-from crawler.proxies import connection_failure_reason
+from crawler.proxies import failure_reason
 from crawler.spiders.cards import CardFetchMixin
 from hubcrawl.clock import utc_now_iso
 
@@ -166,5 +166,5 @@ def failed_page_from(failure: Failure, *, kind: str) -> FailedPage:
     elif status is not None:
         reason = f"HTTP {status}"
     else:
-        reason = connection_failure_reason(failure)
+        reason = failure_reason(failure)
     return FailedPage(url=url, kind=kind, reason=reason, status=status, fetched_at=utc_now_iso())
