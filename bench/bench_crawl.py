@@ -87,22 +87,29 @@ def run_child(label: str, argv: list[str], env: dict[str, str], db_path: Path) -
     return Measure(label, seconds, models, usage.ru_maxrss / 1024, child.returncode)
 
 
-def warm_up(hub_url: str) -> float:
-    """Page once through the listing the clients will ask for, so that neither pays for the fake hub
-    building (and caching) its response bodies. Returns the seconds a bare client needs: the floor."""
+def fetch_listing(hub_url: str) -> tuple[list[tuple[str, bytes]], float]:
+    """Every listing page the crawl asks for (its sort and expand fields), fetched with urllib: the
+    (url, body) pairs and the seconds it took, the floor of any client."""
     import urllib.request
 
     from crawler.headers import parse_next_link
-    from crawler.spiders.hub_models import LISTING_EXPAND
+    from crawler.spiders.hub_models import FULL_LISTING_SORT, LISTING_EXPAND
 
     query = "&".join(f"expand%5B%5D={field}" for field in LISTING_EXPAND)
-    url: str | None = f"{hub_url}/api/models?limit=1000&{query}"
+    url: str | None = f"{hub_url}/api/models?limit=1000&sort={FULL_LISTING_SORT}&{query}"
+    pages = []
     started = time.perf_counter()
     while url:
         with urllib.request.urlopen(url, timeout=600) as response:
-            response.read()
+            pages.append((url, response.read()))
             url = parse_next_link(response.headers.get("Link"))
-    return time.perf_counter() - started
+    return pages, time.perf_counter() - started
+
+
+def warm_up(hub_url: str) -> float:
+    """Page once through the listing, so that no client pays for the fake hub building (and caching)
+    its response bodies. Returns the seconds a bare client needs: the floor."""
+    return fetch_listing(hub_url)[1]
 
 
 def main(argv: list[str] | None = None) -> int:

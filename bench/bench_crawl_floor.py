@@ -41,7 +41,6 @@ import sqlite3
 import sys
 import tempfile
 import time
-import urllib.request
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -51,14 +50,14 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 sys.path.insert(0, str(REPO_ROOT / "bench"))
 
-from bench_crawl import Measure, run_child, start_hub  # noqa: E402
+from bench_crawl import Measure, fetch_listing, run_child, start_hub  # noqa: E402
 
-from crawler.headers import parse_next_link  # noqa: E402
-from crawler.spiders.hub_models import LISTING_EXPAND  # noqa: E402
 from db.connection import open_db  # noqa: E402
 from db.writer import (  # noqa: E402
     _UPSERT_COLUMNS,
     BULK_LOAD_INDEXES,
+    INSERT_EDGE_SQL,
+    INSERT_SNAPSHOT_SQL,
     WAL_AUTOCHECKPOINT_PAGES,
     WRITER_CACHE_KIB,
     _plan_page,
@@ -73,23 +72,6 @@ TAGS_AS_JSON = ("tags, one JSON list per model",)
 BARE_START = "import sys, json, zlib, ingest.listing, db.connection; db.connection.open_db(sys.argv[1])"
 _INSERT_MODEL = (f"INSERT INTO models ({', '.join(_UPSERT_COLUMNS)}) "
                  f"VALUES ({', '.join('?' * len(_UPSERT_COLUMNS))})")
-_INSERT_SNAPSHOT = ("INSERT INTO snapshots (model_id, taken_at, run_id, downloads, downloads_all_time, "
-                    "likes, trending_score) VALUES (?, ?, ?, ?, ?, ?, ?)")
-_INSERT_EDGE = ("INSERT OR IGNORE INTO model_edges (child_id, parent_id, relation, source, fetched_at) "
-                "VALUES (?, ?, ?, ?, ?)")
-
-
-def fetch_pages(hub_url: str) -> tuple[list[tuple[str, bytes]], float]:
-    """Every listing page the crawl asks for, with urllib; and the seconds it took."""
-    query = "&".join(f"expand%5B%5D={field}" for field in LISTING_EXPAND)
-    url: str | None = f"{hub_url}/api/models?limit=1000&sort=createdAt&{query}"
-    pages = []
-    started = time.perf_counter()
-    while url:
-        with urllib.request.urlopen(url, timeout=600) as response:
-            pages.append((url, response.read()))
-            url = parse_next_link(response.headers.get("Link"))
-    return pages, time.perf_counter() - started
 
 
 class StageTimes(dict):
@@ -148,8 +130,8 @@ def insert(chain: StageTimes, conn: sqlite3.Connection, url: str, blob: bytes, f
     run("archive rows", "INSERT INTO raw_responses (run_id, url, status, fetched_at, kind, body_zlib) "
         "VALUES (1, ?, 200, ?, 'listing', ?)", [(url, FETCHED_AT, blob)])
     run("models", _INSERT_MODEL, writes.models)
-    run("snapshots", _INSERT_SNAPSHOT, writes.snapshots)
-    run("edges", _INSERT_EDGE, [(f.model_id, e.parent_id, e.relation, e.source, f.fetched_at)
+    run("snapshots", INSERT_SNAPSHOT_SQL, writes.snapshots)
+    run("edges", INSERT_EDGE_SQL, [(f.model_id, e.parent_id, e.relation, e.source, f.fetched_at)
                                 for f in facts for e in f.edges])
     run("tags, a row per tag (as stored)", "INSERT INTO tags (model_id, tag) VALUES (?, ?)",
         sorted((f.model_id, tag) for f in facts for tag in f.tags))
@@ -172,8 +154,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"starting a fake hub with {args.models:,} synthetic models ...", flush=True)
     hub, hub_url = start_hub(args.models)
     try:
-        fetch_pages(hub_url)  # untimed: the hub builds and caches its bodies
-        pages, fetch_s = fetch_pages(hub_url)
+        fetch_listing(hub_url)  # untimed: the hub builds and caches its bodies
+        pages, fetch_s = fetch_listing(hub_url)
         env = {key: value for key, value in os.environ.items() if key != "HF_TOKEN"}
         env.update(HF_ENDPOINT=hub_url, PYTHONPATH=str(REPO_ROOT), HF_HUB_DISABLE_TELEMETRY="1")
         with tempfile.TemporaryDirectory() as tmp:

@@ -99,6 +99,14 @@ _UPSERT_MODEL = (
     "ON CONFLICT(model_id) DO UPDATE SET "
     + ", ".join(f"{c} = excluded.{c}" for c in _UPSERT_COLUMNS if c not in ("model_id", "first_seen"))
 )
+INSERT_SNAPSHOT_SQL = (
+    "INSERT OR REPLACE INTO snapshots (model_id, taken_at, run_id, downloads, downloads_all_time, "
+    "likes, trending_score) VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+INSERT_EDGE_SQL = (
+    "INSERT OR IGNORE INTO model_edges (child_id, parent_id, relation, source, fetched_at) "
+    "VALUES (?, ?, ?, ?, ?)"
+)
 # The common case on a re-crawl: nothing but the bookkeeping changed. Binding 5 values instead of 30.
 _TOUCH_MODEL = (
     "UPDATE models SET facts_source = ?, fetched_at = ?, last_seen = ?, last_run_id = ?, removed_at = NULL "
@@ -502,11 +510,7 @@ def _stored_rows(conn: sqlite3.Connection, model_ids: list[str]) -> dict[str, tu
 def _apply_page(conn: sqlite3.Connection, writes: _PageWrites) -> None:
     conn.executemany(_UPSERT_MODEL, writes.models)
     conn.executemany(_TOUCH_MODEL, writes.touched)
-    conn.executemany(
-        "INSERT OR REPLACE INTO snapshots (model_id, taken_at, run_id, downloads, downloads_all_time, "
-        "likes, trending_score) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        writes.snapshots,
-    )
+    conn.executemany(INSERT_SNAPSHOT_SQL, writes.snapshots)
     _replace_tags(conn, writes.retagged)
     _replace_edges(conn, writes.retagged, SOURCE_TAGS)
     _replace_edges(conn, [(f, False) for f in writes.api_edges], SOURCE_API)
@@ -529,8 +533,7 @@ def _replace_edges(conn: sqlite3.Connection, changed: list[tuple[ModelFacts, boo
         [(f.model_id, source) for f, is_new in changed if not is_new],
     )
     conn.executemany(
-        "INSERT OR IGNORE INTO model_edges (child_id, parent_id, relation, source, fetched_at) "
-        "VALUES (?, ?, ?, ?, ?)",
+        INSERT_EDGE_SQL,
         [
             (f.model_id, edge.parent_id, edge.relation, source, f.fetched_at)
             for f in facts

@@ -13,15 +13,16 @@ if TYPE_CHECKING:
 
 HELP = "print a side-by-side comparison of two models (html, md or json) from the database"
 
-# The page modules are imported by run(): every other command starts without them.
-RENDERERS = {"html": "render_compare_html", "md": "render_compare_md", "json": "render_compare_json"}
+# Each format's renderer is pages.render_<format>.render_compare_<format>, imported by run(): every
+# other command starts without the page modules.
+FORMATS = ("html", "json", "md")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("model_a", help="model id as org/name or its slug org--name")
     parser.add_argument("model_b", help="the other model")
     parser.add_argument(
-        "--format", choices=sorted(RENDERERS), default="md", help="output format (default: md)"
+        "--format", choices=FORMATS, default="md", help="output format (default: md)"
     )
 
 
@@ -57,6 +58,6 @@ def run(args: argparse.Namespace) -> int:
         return 1
     finally:
         conn.close()
-    render = getattr(importlib.import_module(f"pages.render_{args.format}"), RENDERERS[args.format])
+    render = getattr(importlib.import_module(f"pages.render_{args.format}"), f"render_compare_{args.format}")
     sys.stdout.write(render(page))
     return 0
